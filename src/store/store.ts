@@ -45,6 +45,20 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 type Row = Record<string, unknown>;
 
+/** Collects WHERE conditions and their parameters in step. */
+function conditions() {
+  const where: string[] = [];
+  const params: Param[] = [];
+  return {
+    add(sql: string, ...p: Param[]) {
+      where.push(sql);
+      params.push(...p);
+    },
+    sql: () => (where.length ? `WHERE ${where.join(' AND ')}` : ''),
+    params,
+  };
+}
+
 function assetFromRow(r: Row): Asset {
   return {
     id: r.id as string,
@@ -292,16 +306,14 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     },
 
     async list(filter: AssetFilter = {}): Promise<Page<Asset>> {
-      const where: string[] = [];
-      const params: Param[] = [];
-      if (filter.kind) where.push('kind = ?'), params.push(filter.kind);
-      if (filter.owner) where.push('owner = ?'), params.push(filter.owner);
-      if (filter.riskTier) where.push('risk_tier = ?'), params.push(filter.riskTier);
-      if (filter.tag)
-        where.push("tags LIKE ? ESCAPE '\\'"), params.push(`%${likeEscape(JSON.stringify(filter.tag))}%`);
-      if (filter.q)
-        where.push("LOWER(name) LIKE ? ESCAPE '\\'"), params.push(`%${likeEscape(filter.q.toLowerCase())}%`);
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const c = conditions();
+      if (filter.kind) c.add('kind = ?', filter.kind);
+      if (filter.owner) c.add('owner = ?', filter.owner);
+      if (filter.riskTier) c.add('risk_tier = ?', filter.riskTier);
+      if (filter.tag) c.add("tags LIKE ? ESCAPE '\\'", `%${likeEscape(JSON.stringify(filter.tag))}%`);
+      if (filter.q) c.add("LOWER(name) LIKE ? ESCAPE '\\'", `%${likeEscape(filter.q.toLowerCase())}%`);
+      const w = c.sql();
+      const params = c.params;
       const { limit, offset } = page(filter);
       const total = Number((await db.get<Row>(`SELECT COUNT(*) AS n FROM assets ${w}`, params))!.n);
       const rows = await db.all<Row>(`SELECT * FROM assets ${w} ORDER BY kind, name LIMIT ? OFFSET ?`, [
@@ -423,12 +435,12 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     },
 
     async list(filter: RunFilter = {}): Promise<Page<Run>> {
-      const where: string[] = [];
-      const params: Param[] = [];
-      if (filter.engine) where.push('engine = ?'), params.push(filter.engine);
-      if (filter.assetId) where.push('asset_id = ?'), params.push(filter.assetId);
-      if (filter.status) where.push('status = ?'), params.push(filter.status);
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const c = conditions();
+      if (filter.engine) c.add('engine = ?', filter.engine);
+      if (filter.assetId) c.add('asset_id = ?', filter.assetId);
+      if (filter.status) c.add('status = ?', filter.status);
+      const w = c.sql();
+      const params = c.params;
       const { limit, offset } = page(filter);
       const total = Number((await db.get<Row>(`SELECT COUNT(*) AS n FROM runs ${w}`, params))!.n);
       const rows = await db.all<Row>(
@@ -476,17 +488,16 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     },
 
     async list(filter: FindingFilter = {}): Promise<Page<StoredFinding>> {
-      const where: string[] = [];
-      const params: Param[] = [];
+      const c = conditions();
       if (filter.severity?.length) {
-        where.push(`severity IN (${filter.severity.map(() => '?').join(', ')})`);
-        params.push(...filter.severity);
+        c.add(`severity IN (${filter.severity.map(() => '?').join(', ')})`, ...filter.severity);
       }
-      if (filter.minSeverity) where.push('severity_rank >= ?'), params.push(severityRank(filter.minSeverity));
-      if (filter.assetId) where.push('asset_id = ?'), params.push(filter.assetId);
-      if (filter.ruleId) where.push('rule_id = ?'), params.push(filter.ruleId);
-      if (filter.runId) where.push('run_id = ?'), params.push(filter.runId);
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      if (filter.minSeverity) c.add('severity_rank >= ?', severityRank(filter.minSeverity));
+      if (filter.assetId) c.add('asset_id = ?', filter.assetId);
+      if (filter.ruleId) c.add('rule_id = ?', filter.ruleId);
+      if (filter.runId) c.add('run_id = ?', filter.runId);
+      const w = c.sql();
+      const params = c.params;
       const { limit, offset } = page(filter);
       const total = Number((await db.get<Row>(`SELECT COUNT(*) AS n FROM findings ${w}`, params))!.n);
       const rows = await db.all<Row>(
@@ -499,11 +510,11 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     async countBySeverity(
       filter: { assetId?: string; runId?: string } = {},
     ): Promise<Record<Severity, number>> {
-      const where: string[] = [];
-      const params: Param[] = [];
-      if (filter.assetId) where.push('asset_id = ?'), params.push(filter.assetId);
-      if (filter.runId) where.push('run_id = ?'), params.push(filter.runId);
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const c = conditions();
+      if (filter.assetId) c.add('asset_id = ?', filter.assetId);
+      if (filter.runId) c.add('run_id = ?', filter.runId);
+      const w = c.sql();
+      const params = c.params;
       const rows = await db.all<Row>(
         `SELECT severity, COUNT(*) AS n FROM findings ${w} GROUP BY severity`,
         params,
@@ -591,11 +602,11 @@ export function createStore(db: Db, options: StoreOptions = {}) {
       });
     },
     async list(q: PageQuery & { actor?: string; action?: string } = {}): Promise<Page<AuditEntry>> {
-      const where: string[] = [];
-      const params: Param[] = [];
-      if (q.actor) where.push('actor = ?'), params.push(q.actor);
-      if (q.action) where.push('action = ?'), params.push(q.action);
-      const w = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const c = conditions();
+      if (q.actor) c.add('actor = ?', q.actor);
+      if (q.action) c.add('action = ?', q.action);
+      const w = c.sql();
+      const params = c.params;
       const { limit, offset } = page(q);
       const total = Number((await db.get<Row>(`SELECT COUNT(*) AS n FROM audit_log ${w}`, params))!.n);
       const rows = await db.all<Row>(`SELECT * FROM audit_log ${w} ORDER BY seq DESC LIMIT ? OFFSET ?`, [
