@@ -1,0 +1,171 @@
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import {
+  genSigningKey,
+  loadPrivateKey,
+  loadPublicKey,
+  SIGNING_ALGORITHMS,
+  type SigningAlgorithm,
+  signModel,
+  type VerifyReport,
+  verifyModel,
+} from '../../sign/index.ts';
+import { action, type CliContext, type CommandModule, common } from '../context.ts';
+import { EXIT, paint, printJson, progress, table, UsageError } from '../output.ts';
+
+interface SignOpts {
+  key: string;
+  pqKey?: string;
+  signature?: string;
+  ignore?: string[];
+  shardSize?: string;
+  json?: boolean;
+}
+
+interface VerifyOpts {
+  key: string;
+  pqKey?: string;
+  requirePq?: boolean;
+  signature?: string;
+  ignore?: string[];
+  json?: boolean;
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+function parseShardSize(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new UsageError(`--shard-size: expected a positive integer, got ${v}`);
+  return n;
+}
+
+function printVerify(ctx: CliContext, r: VerifyReport): void {
+  const io = ctx.io;
+  const rows: string[][] = [
+    ...r.changed.map((p) => [paint(io, 'red', 'changed'), p]),
+    ...r.missing.map((p) => [paint(io, 'red', 'missing'), p]),
+    ...r.added.map((p) => [paint(io, 'yellow', 'added'), p]),
+  ];
+  if (rows.length) io.out(table(['status', 'file'], rows, 100));
+  io.out(
+    `signature: ${r.signatureValid ? 'valid' : paint(io, 'red', 'INVALID')}  post-quantum: ${r.pq}  files verified: ${r.verified}\n`,
+  );
+  for (const p of r.problems) io.out(`${paint(io, 'red', 'FAIL')} ${p}\n`);
+  if (r.ok)
+    io.out(`${paint(io, 'green', 'OK')} ${r.modelName ?? ''} matches its signature (${r.rootDigest})\n`);
+}
+
+/** `keys gen-signing`: the lead attaches this to the `keys` command. */
+export function genSigningCommand(ctx: CliContext): Command {
+  return common(
+    new Command('gen-signing')
+      .description('generate a model-signing key pair (PKCS#8 private key, SPKI public key, PEM)')
+      .requiredOption('--alg <alg>', `algorithm: ${SIGNING_ALGORITHMS.join('|')}`, 'ecdsa-p256')
+      .requiredOption('--out <dir>', 'directory to write signing-key.pem and signing-key.pub.pem into'),
+  ).action(
+    action(ctx, async (opts: { alg: string; out: string; json?: boolean }) => {
+      if (!SIGNING_ALGORITHMS.includes(opts.alg as SigningAlgorithm))
+        throw new UsageError(`--alg: expected one of ${SIGNING_ALGORITHMS.join(', ')}, got ${opts.alg}`);
+      const pair = genSigningKey(opts.alg as SigningAlgorithm);
+      await mkdir(opts.out, { recursive: true });
+      const priv = join(opts.out, `${opts.alg}.key.pem`);
+      const pub = join(opts.out, `${opts.alg}.pub.pem`);
+      await writeFile(priv, pair.privateKeyPem, { mode: 0o600 });
+      await chmod(priv, 0o600);
+      await writeFile(pub, pair.publicKeyPem);
+      const out = {
+        algorithm: pair.algorithm,
+        privateKey: priv,
+        publicKey: pub,
+        fingerprint: pair.fingerprint,
+      };
+      if (opts.json) printJson(ctx.io, out);
+      else ctx.io.out(`wrote ${priv} (private, mode 0600) and ${pub}\nfingerprint ${pair.fingerprint}\n`);
+      return EXIT.OK;
+    }),
+  );
+}
+
+export const signCommands: CommandModule = (program, ctx) => {
+  common(
+    program
+      .command('sign')
+      .description('sign a model directory or file (OpenSSF model signing v1.0, Sigstore bundle)')
+      .argument('<model>', 'model directory or file')
+      .requiredOption('--key <pem>', 'PKCS#8 PEM private key (ECDSA P-256/P-384 or Ed25519)')
+      .option('--pq-key <pem>', 'ML-DSA-65 private key: add a post-quantum signature to the envelope')
+      .option('--signature <file>', 'signature path (default: model.sig in the model directory)')
+      .option('--ignore <path>', 'relative path to leave out (repeatable)', collect)
+      .option('--shard-size <bytes>', 'sign per shard of this size instead of per file'),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ bulwark sign ./my-model --key signing.key.pem\n  $ bulwark verify ./my-model --key signing.pub.pem',
+    )
+    .action(
+      action(ctx, async (model: string, opts: SignOpts) => {
+        const key = await loadPrivateKey(opts.key);
+        const pqKey = opts.pqKey ? await loadPrivateKey(opts.pqKey) : undefined;
+        const bar = progress(ctx.io, 'hashing');
+        const shardSize = parseShardSize(opts.shardSize);
+        const r = await signModel(model, {
+          key,
+          ...(pqKey ? { pqKey } : {}),
+          ...(opts.signature ? { signaturePath: opts.signature } : {}),
+          ...(opts.ignore ? { ignorePaths: opts.ignore } : {}),
+          ...(shardSize !== undefined ? { shardSize } : {}),
+          onProgress: (d, t, n) => bar.update(d, t, n),
+        });
+        bar.done();
+        const out = {
+          signature: r.signaturePath,
+          model: r.manifest.modelName,
+          digest: r.manifest.rootDigest,
+          resources: r.manifest.resources.length,
+          algorithm: r.algorithm,
+          keyFingerprint: r.keyFingerprint,
+          postQuantum: r.pq,
+        };
+        if (opts.json) printJson(ctx.io, out);
+        else
+          ctx.io.out(
+            `signed ${out.resources} resource(s) of ${out.model} with ${out.algorithm}${out.postQuantum ? ' + ml-dsa-65' : ''}\n` +
+              `digest ${out.digest}\nwrote ${out.signature}\n`,
+          );
+        return EXIT.OK;
+      }),
+    );
+
+  common(
+    program
+      .command('verify')
+      .description('verify a model against its signature, naming every added, missing and changed file')
+      .argument('<model>', 'model directory or file')
+      .requiredOption('--key <pem>', 'SPKI PEM public key')
+      .option('--pq-key <pem>', 'ML-DSA-65 public key: verify the post-quantum signature')
+      .option('--require-pq', 'fail unless a post-quantum signature is present and verifies')
+      .option('--signature <file>', 'signature path (default: model.sig in the model directory)')
+      .option('--ignore <path>', 'relative path to leave out (repeatable)', collect),
+  ).action(
+    action(ctx, async (model: string, opts: VerifyOpts) => {
+      const key = await loadPublicKey(opts.key);
+      const pqKey = opts.pqKey ? await loadPublicKey(opts.pqKey) : undefined;
+      const bar = progress(ctx.io, 'verifying');
+      const r = await verifyModel(model, {
+        key,
+        ...(pqKey ? { pqKey } : {}),
+        ...(opts.requirePq ? { requirePq: true } : {}),
+        ...(opts.signature ? { signaturePath: opts.signature } : {}),
+        ...(opts.ignore ? { ignorePaths: opts.ignore } : {}),
+        onProgress: (d, t, n) => bar.update(d, t, n),
+      });
+      bar.done();
+      if (opts.json) printJson(ctx.io, r);
+      else printVerify(ctx, r);
+      return r.ok ? EXIT.OK : EXIT.FINDINGS;
+    }),
+  );
+};
