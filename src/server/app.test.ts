@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyInstance } from 'fastify';
+import { defineRules, makeFinding } from '../core/index.ts';
+import type { Store } from '../store/index.ts';
+import { testStore } from '../store/testing.ts';
+import { buildServer } from './app.ts';
+
+const DB = process.env.BULWARK_TEST_DB ?? 'sqlite';
+const rules = defineRules({
+  'scan.pickle.dangerous-callable': {
+    title: 'Pickle calls os.system',
+    severity: 'critical',
+    description: '',
+    remediation: 'r',
+    refs: ['cwe:502'],
+  },
+  'scan.pickle.unknown-global': {
+    title: 'Unknown global',
+    severity: 'medium',
+    description: '',
+    remediation: 'r',
+    refs: [],
+  },
+});
+
+describe(`REST API on ${DB}`, () => {
+  let app: FastifyInstance;
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  const keys: Record<string, string> = {};
+  const auth = (role: string) => ({ authorization: `Bearer ${keys[role]}` });
+
+  before(async () => {
+    ({ store, cleanup } = await testStore());
+    for (const role of ['admin', 'analyst', 'service', 'viewer'] as const) {
+      keys[role] = (await store.keys.create({ name: `${role}-key`, role }, 'test-setup')).key;
+    }
+    app = await buildServer({ store, consoleDir: false, bodyLimit: 64 * 1024 });
+  });
+  after(async () => {
+    await app.close();
+    await cleanup();
+  });
+
+  it('refuses requests without a key (401), with a bad key (401) and with the wrong role (403)', async () => {
+    let r = await app.inject({ method: 'GET', url: '/api/v1/assets' });
+    assert.equal(r.statusCode, 401);
+    assert.equal(r.json().error.code, 'BW_ERR_UNAUTHENTICATED');
+    assert.equal(r.json().error.field, 'headers.authorization');
+    r = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assets',
+      headers: { authorization: 'Bearer bwk_nope' },
+    });
+    assert.equal(r.statusCode, 401);
+    r = await app.inject({ method: 'GET', url: '/api/v1/assets', headers: { authorization: 'Basic abc' } });
+    assert.equal(r.statusCode, 401);
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('viewer'),
+      payload: { kind: 'model', name: 'x' },
+    });
+    assert.equal(r.statusCode, 403);
+    assert.equal(r.json().error.code, 'BW_ERR_FORBIDDEN');
+    r = await app.inject({ method: 'GET', url: '/api/v1/keys', headers: auth('analyst') });
+    assert.equal(r.statusCode, 403);
+    r = await app.inject({ method: 'GET', url: '/api/v1/audit', headers: auth('service') });
+    assert.equal(r.statusCode, 403);
+    r = await app.inject({ method: 'GET', url: '/api/v1/assets', headers: auth('viewer') });
+    assert.equal(r.statusCode, 200);
+  });
+
+  it('creates, lists, shows, updates and deletes assets with the right roles', async () => {
+    let r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('service'),
+      payload: { kind: 'model', name: 'churn-xgb', owner: 'ds', tags: ['prod'], riskTier: 'high' },
+    });
+    assert.equal(r.statusCode, 201);
+    const id = r.json().id as string;
+    await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('analyst'),
+      payload: { kind: 'dataset', name: 'churn-train' },
+    });
+    r = await app.inject({
+      method: 'GET',
+      url: '/api/v1/assets?kind=model&limit=10',
+      headers: auth('viewer'),
+    });
+    assert.equal(r.json().total, 1);
+    assert.equal(r.json().items[0].name, 'churn-xgb');
+    r = await app.inject({ method: 'GET', url: '/api/v1/assets?tag=prod', headers: auth('viewer') });
+    assert.equal(r.json().items[0].id, id);
+    r = await app.inject({
+      method: 'POST',
+      url: `/api/v1/assets/${id}/versions`,
+      headers: auth('service'),
+      payload: { version: '1', digest: 'sha256:ab' },
+    });
+    assert.equal(r.statusCode, 201);
+    r = await app.inject({ method: 'GET', url: `/api/v1/assets/${id}`, headers: auth('viewer') });
+    assert.equal(r.json().versions[0].version, '1');
+    r = await app.inject({
+      method: 'PATCH',
+      url: `/api/v1/assets/${id}`,
+      headers: auth('analyst'),
+      payload: { owner: 'ml-platform' },
+    });
+    assert.equal(r.json().owner, 'ml-platform');
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('analyst'),
+      payload: { kind: 'model', name: 'churn-xgb' },
+    });
+    assert.equal(r.statusCode, 409);
+    r = await app.inject({ method: 'DELETE', url: `/api/v1/assets/${id}`, headers: auth('analyst') });
+    assert.equal(r.statusCode, 403, 'deleting is for admins');
+    r = await app.inject({ method: 'DELETE', url: `/api/v1/assets/${id}`, headers: auth('admin') });
+    assert.equal(r.statusCode, 204);
+    r = await app.inject({ method: 'GET', url: `/api/v1/assets/${id}`, headers: auth('viewer') });
+    assert.equal(r.statusCode, 404);
+    assert.equal(r.json().error.code, 'BW_ERR_NOT_FOUND');
+  });
+
+  it('answers bad requests with a 4xx naming the field', async () => {
+    let r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('admin'),
+      payload: { kind: 'toaster', name: 'x' },
+    });
+    assert.equal(r.statusCode, 400);
+    assert.equal(r.json().error.field, 'body.kind');
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('admin'),
+      payload: { kind: 'model', name: 'x', colour: 'red' },
+    });
+    assert.equal(r.statusCode, 400);
+    assert.equal(r.json().error.field, 'body.colour');
+    r = await app.inject({
+      method: 'GET',
+      url: '/api/v1/findings?severity=critical,apocalyptic',
+      headers: auth('viewer'),
+    });
+    assert.equal(r.statusCode, 400);
+    assert.match(r.json().error.field, /^query\.severity/);
+    r = await app.inject({ method: 'GET', url: '/api/v1/assets?limit=100000', headers: auth('viewer') });
+    assert.equal(r.json().error.field, 'query.limit');
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: { ...auth('admin'), 'content-type': 'application/json' },
+      payload: '{"kind":',
+    });
+    assert.equal(r.statusCode, 400);
+    assert.equal(typeof r.json().error.message, 'string');
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/assets',
+      headers: auth('admin'),
+      payload: { kind: 'model', name: 'big', description: 'x'.repeat(70 * 1024) },
+    });
+    assert.equal(r.statusCode, 413);
+    r = await app.inject({ method: 'GET', url: '/api/v1/nothing-here', headers: auth('viewer') });
+    assert.equal(r.statusCode, 404);
+    assert.equal(r.json().error.code, 'BW_ERR_NOT_FOUND');
+  });
+
+  it('records runs with findings and filters findings by severity, asset and rule', async () => {
+    const a = (
+      await app.inject({
+        method: 'POST',
+        url: '/api/v1/assets',
+        headers: auth('service'),
+        payload: { kind: 'model', name: 'scanned-model' },
+      })
+    ).json();
+    const findings = [
+      makeFinding(rules['scan.pickle.dangerous-callable'], { location: { path: 'm.pt', offset: 12 } }),
+      makeFinding(rules['scan.pickle.unknown-global'], { location: { path: 'm.pt' } }),
+    ];
+    let r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/runs',
+      headers: auth('service'),
+      payload: { engine: 'scan', assetId: a.id, target: 'm.pt', summary: { files: 1 }, findings },
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    const runId = r.json().id;
+    r = await app.inject({ method: 'GET', url: `/api/v1/runs/${runId}`, headers: auth('viewer') });
+    assert.deepEqual(r.json().findings, { critical: 1, high: 0, medium: 1, low: 0, info: 0 });
+    r = await app.inject({
+      method: 'GET',
+      url: `/api/v1/findings?severity=critical&assetId=${a.id}`,
+      headers: auth('viewer'),
+    });
+    assert.equal(r.json().total, 1);
+    assert.equal(r.json().items[0].title, 'Pickle calls os.system');
+    r = await app.inject({
+      method: 'GET',
+      url: '/api/v1/findings?ruleId=scan.pickle.unknown-global',
+      headers: auth('viewer'),
+    });
+    assert.equal(r.json().total, 1);
+    r = await app.inject({
+      method: 'GET',
+      url: `/api/v1/findings/${findings[0]!.id}`,
+      headers: auth('viewer'),
+    });
+    assert.equal(r.json().location.offset, 12);
+    r = await app.inject({ method: 'GET', url: '/api/v1/runs?engine=scan', headers: auth('viewer') });
+    assert.equal(r.json().items[0].id, runId);
+  });
+
+  it('manages keys as admin and writes every administrative change to the audit log', async () => {
+    let r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/keys',
+      headers: auth('admin'),
+      payload: { name: 'ci', role: 'service' },
+    });
+    assert.equal(r.statusCode, 201);
+    const { key, info } = r.json();
+    assert.match(key, /^bwk_/);
+    r = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` } });
+    assert.equal(r.json().role, 'service');
+    r = await app.inject({ method: 'GET', url: '/api/v1/keys', headers: auth('admin') });
+    assert.ok(!r.body.includes(key.split('_')[2]), 'secrets never listed');
+    r = await app.inject({ method: 'DELETE', url: `/api/v1/keys/${info.id}`, headers: auth('admin') });
+    assert.equal(r.statusCode, 200);
+    r = await app.inject({ method: 'GET', url: '/api/v1/me', headers: { authorization: `Bearer ${key}` } });
+    assert.equal(r.statusCode, 401, 'revoked key refused');
+    r = await app.inject({ method: 'GET', url: '/api/v1/audit?limit=200', headers: auth('admin') });
+    const entries = r.json().items as { action: string; actor: string }[];
+    const adminId = (await store.keys.list()).find((k) => k.name === 'admin-key')!.id;
+    for (const action of ['key.create', 'key.revoke', 'asset.delete']) {
+      const e = entries.find((x) => x.action === action);
+      assert.ok(e, action);
+      assert.equal(e!.actor, `key:${adminId}`);
+    }
+    r = await app.inject({ method: 'GET', url: '/api/v1/audit/verify', headers: auth('admin') });
+    assert.equal(r.json().ok, true);
+  });
+
+  it('serves health, readiness, metrics (with a key) and the OpenAPI document', async () => {
+    assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
+    const ready = await app.inject({ method: 'GET', url: '/readyz' });
+    assert.equal(ready.statusCode, 200);
+    assert.equal(ready.json().checks.database, true);
+    assert.equal((await app.inject({ method: 'GET', url: '/metrics' })).statusCode, 401);
+    const m = await app.inject({ method: 'GET', url: '/metrics', headers: auth('viewer') });
+    assert.equal(m.statusCode, 200);
+    assert.match(
+      m.body,
+      /bulwark_http_requests_total\{method="POST",route="\/api\/v1\/assets",status="201"\} \d+/,
+    );
+    assert.match(m.body, /bulwark_auth_failures_total\{status="401"\} \d+/);
+    const doc = (await app.inject({ method: 'GET', url: '/api/v1/openapi.json' })).json();
+    assert.equal(doc.openapi, '3.1.0');
+    assert.ok(doc.paths['/api/v1/assets'].post.requestBody);
+    assert.equal(doc.paths['/api/v1/assets/{id}'].get.parameters[0].name, 'id');
+    assert.ok(
+      doc.paths['/api/v1/findings'].get.parameters.some((p: { name: string }) => p.name === 'severity'),
+    );
+    assert.deepEqual(doc.paths['/healthz'].get.security, []);
+    const r = await app.inject({ method: 'GET', url: '/api/v1/assets', headers: auth('viewer') });
+    assert.equal(r.headers['x-content-type-options'], 'nosniff');
+  });
+});

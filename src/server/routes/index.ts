@@ -1,0 +1,7 @@
+import type { RouteDef } from '../route.ts';
+import { adminRoutes } from './admin.ts';
+import { assetRoutes } from './assets.ts';
+import { findingRoutes } from './findings.ts';
+
+/** Every REST route of the control plane. Engines add their route modules here. */
+export const apiRoutes: RouteDef[] = [...assetRoutes, ...findingRoutes, ...adminRoutes];
