@@ -2,3 +2,5 @@ export * from './bundle.ts';
 export * from './keys.ts';
 export * from './manifest.ts';
 export * from './model-signature.ts';
+export * from './encrypt.ts';
+export * from './kek.ts';

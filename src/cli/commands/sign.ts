@@ -1,7 +1,19 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Command } from 'commander';
+import { isBulwarkError } from '../../core/index.ts';
 import {
+  DEFAULT_CHUNK_SIZE,
+  decryptFile,
+  ENCRYPTED_SUFFIX,
+  encryptFile,
+  INTEGRITY_ERROR,
+  envKekProvider,
+  type KekProvider,
+  localKeyringProvider,
+  readEncryptedHeader,
+  rewrapFile,
+  rotateKek,
   genSigningKey,
   loadPrivateKey,
   loadPublicKey,
@@ -89,6 +101,27 @@ export function genSigningCommand(ctx: CliContext): Command {
   );
 }
 
+interface CryptOpts {
+  out?: string;
+  kekEnv?: string;
+  rotate?: boolean;
+  newKek?: boolean;
+  chunkSize?: string;
+  json?: boolean;
+  config?: string;
+}
+
+/** The KEK providers: the keyring under BULWARK_HOME, and an environment variable when named. */
+function keks(
+  ctx: CliContext,
+  opts: CryptOpts,
+): { active: KekProvider; all: Record<string, KekProvider>; home: string } {
+  const home = ctx.config(opts).home;
+  const local = localKeyringProvider(home);
+  const env = envKekProvider(opts.kekEnv ?? 'BULWARK_KEK');
+  return { active: opts.kekEnv ? env : local, all: { local, env }, home };
+}
+
 export const signCommands: CommandModule = (program, ctx) => {
   common(
     program
@@ -166,6 +199,94 @@ export const signCommands: CommandModule = (program, ctx) => {
       if (opts.json) printJson(ctx.io, r);
       else printVerify(ctx, r);
       return r.ok ? EXIT.OK : EXIT.FINDINGS;
+    }),
+  );
+
+  common(
+    program
+      .command('encrypt')
+      .description('encrypt a file at rest (AES-256-GCM, fresh data key wrapped by a key-encryption key)')
+      .argument('<path>', 'file to encrypt (with --rotate: an encrypted file to re-wrap)')
+      .option('--out <file>', `output file (default: PATH${ENCRYPTED_SUFFIX})`)
+      .option(
+        '--kek-env <var>',
+        'take the key-encryption key from this environment variable (32 bytes, base64 or hex)',
+      )
+      .option(
+        '--rotate',
+        're-wrap the data key of an encrypted file under the current key, without re-encrypting',
+      )
+      .option('--new-kek', 'with --rotate: first add a new key to the keyring and make it current')
+      .option('--chunk-size <bytes>', 'bytes per authenticated chunk', String(DEFAULT_CHUNK_SIZE)),
+  )
+    .addHelpText(
+      'after',
+      `\nWith no --kek-env, a keyring is created under BULWARK_HOME (keyring.json, mode 0600) on first use.\nExamples:\n  $ bulwark encrypt model.safetensors            writes model.safetensors${ENCRYPTED_SUFFIX}\n  $ bulwark encrypt --rotate --new-kek model.safetensors${ENCRYPTED_SUFFIX}`,
+    )
+    .action(
+      action(ctx, async (path: string, opts: CryptOpts) => {
+        const k = keks(ctx, opts);
+        if (opts.rotate) {
+          const rotated = opts.newKek && !opts.kekEnv ? await rotateKek(k.home) : undefined;
+          const r = await rewrapFile(path, { from: k.all, to: k.active });
+          const out = { ...r, ...(rotated ? { newKek: rotated.keyId } : {}) };
+          if (opts.json) printJson(ctx.io, out);
+          else ctx.io.out(`re-wrapped ${path}: ${r.from.keyId} -> ${r.to.keyId}\n`);
+          return EXIT.OK;
+        }
+        if (opts.newKek) throw new UsageError('--new-kek needs --rotate');
+        const chunkSize = Number(opts.chunkSize ?? DEFAULT_CHUNK_SIZE);
+        const bar = progress(ctx.io, 'encrypting');
+        const r = await encryptFile(path, opts.out ?? `${path}${ENCRYPTED_SUFFIX}`, {
+          kek: k.active,
+          chunkSize,
+          onProgress: (d, t) => bar.update(d, t),
+        });
+        bar.done();
+        if (opts.json) printJson(ctx.io, r);
+        else
+          ctx.io.out(
+            `encrypted ${path} (${r.bytes} bytes, ${r.chunks} chunk(s)) -> ${r.out} [key ${r.kek.keyId}]\n`,
+          );
+        return EXIT.OK;
+      }),
+    );
+
+  common(
+    program
+      .command('decrypt')
+      .description('decrypt a file encrypted by `bulwark encrypt`, authenticating every chunk')
+      .argument('<path>', 'encrypted file')
+      .option('--out <file>', `output file (default: PATH without ${ENCRYPTED_SUFFIX})`)
+      .option('--kek-env <var>', 'environment variable holding the key-encryption key (default BULWARK_KEK)'),
+  ).action(
+    action(ctx, async (path: string, opts: CryptOpts) => {
+      const k = keks(ctx, opts);
+      let out = opts.out;
+      if (!out) {
+        if (!path.endsWith(ENCRYPTED_SUFFIX))
+          throw new UsageError(`${path} does not end in ${ENCRYPTED_SUFFIX}: pass --out`);
+        out = path.slice(0, -ENCRYPTED_SUFFIX.length);
+      }
+      await readEncryptedHeader(path);
+      const bar = progress(ctx.io, 'decrypting');
+      let r: Awaited<ReturnType<typeof decryptFile>>;
+      try {
+        r = await decryptFile(path, out, { keks: k.all, onProgress: (d, t) => bar.update(d, t) });
+      } catch (e) {
+        bar.done();
+        // Failed authentication is a failed check (exit 1), not a usage error.
+        if (isBulwarkError(e) && e.code === INTEGRITY_ERROR) {
+          if (opts.json) printJson(ctx.io, { error: e.toJSON() });
+          else ctx.io.err(`${paint(ctx.io, 'red', 'FAIL')} ${e.message}\n`);
+          return EXIT.FINDINGS;
+        }
+        throw e;
+      }
+      bar.done();
+      if (opts.json) printJson(ctx.io, r);
+      else ctx.io.out(`decrypted ${path} -> ${r.out} (${r.bytes} bytes, every chunk authenticated)\n`);
+      return EXIT.OK;
     }),
   );
 };
