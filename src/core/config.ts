@@ -123,7 +123,7 @@ export function parseConfigText(text: string, file: string): { config: Config; l
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.path ?? env.BULWARK_CONFIG;
+  const explicit = options.path || env.BULWARK_CONFIG;
   let file: string | undefined;
   if (explicit) {
     file = resolve(cwd, explicit);
@@ -144,9 +144,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   } else {
     config = Config.parse({});
   }
-  const home = resolve(cwd, env.BULWARK_HOME ?? config.home ?? '.bulwark');
-  const databaseUrl = env.DATABASE_URL ?? config.store.url ?? `sqlite:${resolve(home, 'bulwark.db')}`;
-  const redisUrl = env.REDIS_URL ?? config.redis.url;
+  const home = resolve(cwd, env.BULWARK_HOME || config.home || '.bulwark');
+  const databaseUrl = env.DATABASE_URL || config.store.url || `sqlite:${resolve(home, 'bulwark.db')}`;
+  const redisUrl = env.REDIS_URL || config.redis.url;
   return {
     config,
     file,

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import { BulwarkError } from '../core/index.ts';
@@ -12,8 +12,11 @@ import type { Db, Param } from './db.ts';
 export function openSqlite(path: string): Db {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   let db: DatabaseSync;
+  const isNew = path !== ':memory:' && !existsSync(path);
   try {
     db = new DatabaseSync(path);
+    // The database holds key hashes and findings: readable by its owner only.
+    if (isNew) chmodSync(path, 0o600);
   } catch (e) {
     throw new BulwarkError('BW_ERR_STORE', `cannot open SQLite database ${path}: ${(e as Error).message}`, {
       cause: e,

@@ -1,5 +1,19 @@
 import type { CommandModule } from '../context.ts';
+import { assetsCommand } from './assets.ts';
+import { auditCommand } from './audit.ts';
+import { findingsCommand } from './findings.ts';
+import { initCommand } from './init.ts';
+import { keysCommand } from './keys.ts';
+import { serveCommand } from './serve.ts';
 import { signCommands } from './sign.ts';
 
 /** Every CLI command module, in the order `bulwark --help` lists them. Add new commands here. */
-export const registerCommands: CommandModule[] = [signCommands];
+export const registerCommands: CommandModule[] = [
+  initCommand,
+  serveCommand,
+  assetsCommand,
+  findingsCommand,
+  keysCommand,
+  auditCommand,
+  signCommands,
+];

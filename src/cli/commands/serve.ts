@@ -1,0 +1,65 @@
+import { buildServer } from '../../server/app.ts';
+import { openConfiguredStore } from '../../store/index.ts';
+import { action, type CommandModule, common } from '../context.ts';
+import { UsageError } from '../output.ts';
+import { ensureInitialised } from './init.ts';
+
+export const serveCommand: CommandModule = (program, ctx) => {
+  common(program.command('serve'))
+    .description('start the control plane: REST API under /api/v1 and the web console at /')
+    .option('--host <host>', 'address to listen on (default from config: 127.0.0.1)')
+    .option('--port <port>', 'port to listen on (default from config: 8080)')
+    .addHelpText(
+      'after',
+      '\nThe first run initialises ./.bulwark and prints an admin key once.\n\nExamples:\n  $ bulwark serve\n  $ DATABASE_URL=postgres://127.0.0.1/bulwark bulwark serve --port 9000',
+    )
+    .action(
+      action(ctx, async (opts: { json?: boolean; config?: string; host?: string; port?: string }) => {
+        const loaded = ctx.config(opts);
+        const port = opts.port === undefined ? loaded.config.server.port : Number(opts.port);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new UsageError(`--port: expected 0-65535, got ${opts.port}`, 'port');
+        const host = opts.host ?? loaded.config.server.host;
+        const store = await openConfiguredStore(loaded);
+        const key = await ensureInitialised(store, loaded);
+        const app = await buildServer({
+          store,
+          bodyLimit: loaded.config.server.bodyLimit,
+          requestTimeoutMs: loaded.config.server.requestTimeoutMs,
+          trustProxy: loaded.config.server.trustProxy,
+          logger: opts.json ? { level: 'info' } : { level: process.env.BULWARK_LOG_LEVEL ?? 'warn' },
+          ...(loaded.config.server.console ? {} : { consoleDir: false as const }),
+        });
+        const address = await app.listen({ host, port });
+        const db = loaded.databaseUrl.startsWith('sqlite:')
+          ? loaded.databaseUrl
+          : loaded.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
+        if (opts.json) {
+          ctx.io.out(`${JSON.stringify({ url: address, database: db, adminKey: key ?? null })}\n`);
+        } else {
+          ctx.io.out(`Bulwark ${address}  (console at /, API at /api/v1, database ${db})\n`);
+          if (key)
+            ctx.io.out(
+              `\nFirst run: admin API key (shown once; sign in to the console with it):\n\n  ${key}\n\n`,
+            );
+        }
+        // Graceful shutdown: stop accepting, finish in-flight requests, then close the database.
+        await new Promise<void>((resolve) => {
+          let stopping = false;
+          const stop = async (signal: string) => {
+            if (stopping) return;
+            stopping = true;
+            if (!opts.json) ctx.io.err(`\n${signal}: shutting down…\n`);
+            const force = setTimeout(() => process.exit(1), 10_000);
+            force.unref();
+            await app.close();
+            await store.close();
+            resolve();
+          };
+          process.once('SIGTERM', () => void stop('SIGTERM'));
+          process.once('SIGINT', () => void stop('SIGINT'));
+        });
+        return 0;
+      }),
+    );
+};
