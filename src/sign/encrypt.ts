@@ -36,7 +36,7 @@ export type EncryptedHeader = z.infer<typeof Header>;
 function headerDigest(h: EncryptedHeader): Buffer {
   return createHash('sha256')
     .update(MAGIC)
-    .update(`${h.v}|${h.cipher}|${h.chunkSize}|${h.fileId}|${h.noncePrefix}`)
+    .update(`${h.v}|${h.cipher}|${h.chunkSize}|${h.fileId}|${h.noncePrefix}|${h.created}`)
     .digest();
 }
 
@@ -60,8 +60,22 @@ function wrapContext(fileId: string): Buffer {
   return Buffer.from(`bulwark-dek:${fileId}`, 'utf8');
 }
 
+/** The header in writing order: one fixed key order, so the bytes are canonical. */
+function headerFields(h: EncryptedHeader): EncryptedHeader {
+  return {
+    v: h.v,
+    cipher: h.cipher,
+    chunkSize: h.chunkSize,
+    fileId: h.fileId,
+    noncePrefix: h.noncePrefix,
+    kek: { provider: h.kek.provider, keyId: h.kek.keyId },
+    wrappedKey: h.wrappedKey,
+    created: h.created,
+  };
+}
+
 function encodeHeaderArea(h: EncryptedHeader, where: string): Buffer {
-  const json = Buffer.from(JSON.stringify(h), 'utf8');
+  const json = Buffer.from(JSON.stringify(headerFields(h)), 'utf8');
   if (json.length > HEADER_AREA - 12)
     throw new BulwarkError(
       'BW_ERR_VALIDATION',
@@ -101,6 +115,11 @@ function decodeHeaderArea(area: Buffer, where: string): EncryptedHeader {
     const issue = parsed.error.issues[0]!;
     throw tampered(where, `header field ${issue.path.join('.')}: ${issue.message}`);
   }
+  // Only the form the writer produces is accepted, so no header byte can change unnoticed
+  // (equivalent JSON spellings would otherwise slip past the AAD).
+  const canonical = Buffer.from(JSON.stringify(headerFields(parsed.data)), 'utf8');
+  if (!canonical.equals(area.subarray(12, 12 + len)))
+    throw tampered(where, 'header at byte 12 is not in canonical form');
   return parsed.data;
 }
 
