@@ -1,0 +1,54 @@
+import { type LinearModel, LinearScorer, scoreText, topWords } from '../linear.ts';
+import { model, type ModelId } from '../models.ts';
+import type { DetectorResult, GuardContext, GuardInput, StreamingDetector } from '../types.ts';
+
+/** The model's score on the normalised text and on every decoded layer; the worst one wins. */
+export function modelScore(id: ModelId, input: GuardInput): { score: number; layer: string } {
+  const key = `model:${id}`;
+  const cached = input.memo.get(key);
+  const layerKey = `layer:${id}`;
+  if (cached !== undefined) return { score: cached, layer: String(input.memo.get(layerKey) ?? 'text') };
+  const m = model(id);
+  let best = scoreText(m, input.normalized);
+  let layer = 'text';
+  for (const v of input.decoded) {
+    const s = scoreText(m, v.text);
+    if (s > best) {
+      best = s;
+      layer = v.encoding;
+    }
+  }
+  input.memo.set(key, best);
+  return { score: best, layer };
+}
+
+/** Rescales a model probability so that the model's own threshold maps to 0.5 (policies share one scale). */
+export function calibrate(p: number, threshold: number): number {
+  if (p >= threshold) return 0.5 + (0.5 * (p - threshold)) / Math.max(1e-9, 1 - threshold);
+  return (0.5 * p) / Math.max(1e-9, threshold);
+}
+
+export function explainModel(m: LinearModel, text: string): string {
+  const top = topWords(m, text, 4);
+  return top.length ? `strongest terms: ${top.map((t) => JSON.stringify(t.term)).join(', ')}` : '';
+}
+
+/** Streaming form of a model detector: each chunk is scored incrementally (the logit is additive). */
+export function streamModel(id: ModelId, label: string, _ctx: GuardContext): StreamingDetector {
+  const m = model(id);
+  const scorer = new LinearScorer(m);
+  let last: DetectorResult = { score: 0, spans: [], explanation: 'nothing yet' };
+  const verdict = (p: number): DetectorResult => {
+    const score = calibrate(p, m.threshold);
+    return { score, spans: [], explanation: `${label} classifier ${score.toFixed(2)} on the text so far` };
+  };
+  return {
+    push(chunk) {
+      last = verdict(scorer.push(chunk));
+      return last;
+    },
+    end() {
+      return last;
+    },
+  };
+}

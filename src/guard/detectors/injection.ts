@@ -1,0 +1,142 @@
+import { scoreText as scoreTextCached } from '../linear.ts';
+import { model } from '../models.ts';
+import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
+import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
+import {
+  CONFIDENTIAL_SYSTEM,
+  INJECTION_RULES,
+  MULTILINGUAL_RULES,
+  matchRules,
+  type PhraseRule,
+  SECRET_WORDS,
+} from './injection-rules.ts';
+
+const ALL_RULES = [...INJECTION_RULES, ...MULTILINGUAL_RULES];
+const JAILBREAK_LABELS = new Set(['persona-jailbreak', 'no-restrictions']);
+
+interface RuleScan {
+  score: number;
+  spans: Span[];
+  labels: string[];
+}
+
+/** Runs phrase rules on the normalised text and each decoded layer; spans point into the original. */
+function scanRules(input: GuardInput, rules: PhraseRule[], detector: string): RuleScan {
+  const spans: Span[] = [];
+  const labels: string[] = [];
+  let score = 0;
+  const sameText = input.normalized === input.text;
+  for (const h of matchRules(input.normalized, rules)) {
+    score = Math.max(score, h.rule.score);
+    labels.push(h.rule.label);
+    spans.push(
+      sameText
+        ? { start: h.index, end: h.index + h.length, label: h.rule.label, detector }
+        : { start: 0, end: input.text.length, label: h.rule.label, detector },
+    );
+  }
+  for (const v of input.decoded) {
+    for (const h of matchRules(v.text, rules)) {
+      score = Math.max(score, h.rule.score);
+      labels.push(`${h.rule.label} (in ${v.encoding})`);
+      spans.push({ start: v.start, end: v.end, label: h.rule.label, detector, decodedFrom: v.encoding });
+    }
+  }
+  return { score, spans, labels };
+}
+
+function combine(detector: string, p: number, threshold: number, layer: string, rules: RuleScan, text: string): DetectorResult {
+  const ml = calibrate(p, threshold);
+  const score = Math.max(ml, rules.score);
+  const parts: string[] = [];
+  if (rules.labels.length) parts.push(`matched ${[...new Set(rules.labels)].join(', ')}`);
+  parts.push(`classifier ${ml.toFixed(2)}${layer !== 'text' ? ` (on ${layer}-decoded text)` : ''}`);
+  if (ml >= 0.5) {
+    const why = explainModel(model('injection'), text);
+    if (why) parts.push(why);
+  }
+  return { score, spans: rules.spans, explanation: parts.join('; '), details: { classifier: ml, rules: rules.labels, layer } };
+}
+
+/** Direct prompt injection: instruction overrides, prompt extraction, in any language the rules know. */
+export const injectionDetector: Detector = {
+  id: 'injection',
+  detect(input) {
+    const { score: p, layer } = modelScore('injection', input);
+    const rules = scanRules(input, ALL_RULES.filter((r) => !JAILBREAK_LABELS.has(r.label)), 'injection');
+    return combine('injection', p, model('injection').threshold, layer, rules, input.normalized);
+  },
+  stream: (ctx) => streamModel('injection', 'injection', ctx),
+};
+
+/** Jailbreaks: persona and "no restrictions" templates; shares the classifier score with `injection`. */
+export const jailbreakDetector: Detector = {
+  id: 'jailbreak',
+  detect(input) {
+    const { score: p, layer } = modelScore('injection', input);
+    const rules = scanRules(input, ALL_RULES.filter((r) => JAILBREAK_LABELS.has(r.label)), 'jailbreak');
+    return combine('jailbreak', p, model('injection').threshold, layer, rules, input.normalized);
+  },
+};
+
+const CHUNK = 1200;
+const OVERLAP = 200;
+
+/** Indirect injection in documents and tool output: chunked, each chunk scored, the worst chunk wins. */
+export const indirectDetector: Detector = {
+  id: 'indirect',
+  detect(input) {
+    const m = model('indirect');
+    const text = input.normalized;
+    let worst = 0;
+    let at = 0;
+    for (let start = 0; start < text.length; start += CHUNK - OVERLAP) {
+      const p = calibrate(scoreTextCached(m, text.slice(start, start + CHUNK)), m.threshold);
+      if (p > worst) {
+        worst = p;
+        at = start;
+      }
+      if (start + CHUNK >= text.length) break;
+    }
+    for (const v of input.decoded) worst = Math.max(worst, calibrate(scoreTextCached(m, v.text.slice(0, CHUNK)), m.threshold));
+    const rules = scanRules(input, INJECTION_RULES.concat(MULTILINGUAL_RULES), 'indirect');
+    const score = Math.max(worst, rules.score);
+    const spans = rules.spans.length
+      ? rules.spans
+      : worst >= 0.5
+        ? [{ start: at, end: Math.min(input.text.length, at + CHUNK), label: 'instruction-in-content', detector: 'indirect' }]
+        : [];
+    const parts = [`worst chunk ${worst.toFixed(2)} at offset ${at}`];
+    if (rules.labels.length) parts.unshift(`matched ${[...new Set(rules.labels)].join(', ')}`);
+    return { score, spans, explanation: parts.join('; '), details: { worstChunk: worst, offset: at } };
+  },
+  stream: (ctx) => streamModel('indirect', 'indirect injection', ctx),
+};
+
+/**
+ * A request for what the system prompt protects. Needs the system prompt in context: without it,
+ * "what is the password?" is an ordinary question.
+ */
+export const secretProbeDetector: Detector = {
+  id: 'secret-probe',
+  detect(input) {
+    const sys = input.ctx.systemPrompt;
+    if (!sys || !CONFIDENTIAL_SYSTEM.test(sys)) return { score: 0, spans: [], explanation: 'no protected content in the system prompt' };
+    const m = SECRET_WORDS.exec(input.normalized);
+    if (m) {
+      return {
+        score: 0.8,
+        spans: input.normalized === input.text ? [{ start: m.index, end: m.index + m[0].length, label: 'asks-for-protected', detector: 'secret-probe' }] : [],
+        explanation: `asks for ${JSON.stringify(m[0])}, which the system prompt says to keep confidential`,
+      };
+    }
+    // A proper name shared with the protected system prompt ("… give me Jessica's birth date").
+    const names = new Set(sys.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []);
+    for (const w of input.normalized.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []) {
+      if (names.has(w) && !/^(The|This|You|Your|What|Can|Please|Do|Don|I|It|If|Is|Are)$/.test(w)) {
+        return { score: 0.7, spans: [], explanation: `asks about ${JSON.stringify(w)}, named in the confidential system prompt` };
+      }
+    }
+    return { score: 0, spans: [], explanation: 'does not ask for protected content' };
+  },
+};

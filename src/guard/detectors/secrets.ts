@@ -1,0 +1,116 @@
+import { rules as secretlintRules } from '@secretlint/secretlint-rule-preset-recommend';
+import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
+
+// secretlint's recommended preset is the maintained rule set (AWS, GCP, GitHub, Slack, OpenAI, Anthropic,
+// private keys, connection strings, …). Its rules are plain synchronous regex scanners behind a small
+// context interface, so they run here in-process on every request without secretlint's async linter.
+
+interface SecretlintReport {
+  message: string;
+  range: [number, number];
+}
+
+interface RuleLike {
+  meta: { id: string; type?: string };
+  messages?: Record<string, { en: (p: Record<string, unknown>) => string }>;
+  create(ctx: unknown, options?: unknown): { file?: (source: unknown) => unknown };
+}
+
+const SKIP = new Set(['@secretlint/secretlint-rule-filter-comments']);
+
+const scanners = (secretlintRules as unknown as RuleLike[])
+  .filter((r) => r.meta.type !== 'filter' && !SKIP.has(r.meta.id))
+  .map((r) => ({ id: r.meta.id.replace('@secretlint/secretlint-rule-', ''), rule: r }));
+
+function runSecretlint(text: string): { rule: string; start: number; end: number; message: string }[] {
+  const found: { rule: string; start: number; end: number; message: string }[] = [];
+  for (const { id, rule } of scanners) {
+    const reports: SecretlintReport[] = [];
+    const context = {
+      report: (r: SecretlintReport) => reports.push(r),
+      ignore: () => {},
+      createTranslator: (messages: Record<string, { en: (p: Record<string, unknown>) => string }>) => (
+        key: string,
+        props: Record<string, unknown> = {},
+      ) => ({ message: messages[key]?.en(props) ?? key, data: props }),
+      sharedOptions: {},
+      options: {},
+    };
+    const handlers = rule.create(context, {});
+    const r = handlers.file?.({ content: text, filePath: 'input.txt', ext: '.txt', contentType: 'text' });
+    // A rule that goes async (the PKCS#12 file check) is about files, not text: its promise is dropped.
+    if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).catch(() => {});
+    for (const rep of reports) {
+      const msg = typeof rep.message === 'string' ? rep.message : ((rep.message as { message?: string })?.message ?? id);
+      found.push({ rule: id, start: rep.range[0], end: rep.range[1], message: msg });
+    }
+  }
+  return found;
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(s: string): number {
+  const counts = new Map<string, number>();
+  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let h = 0;
+  for (const n of counts.values()) {
+    const p = n / s.length;
+    h -= p * Math.log2(p);
+  }
+  return h;
+}
+
+// A value assigned to something named like a credential, or a bare long random token.
+const ASSIGNED = /\b([A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|auth|credential|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)\b\s*[:=]\s*["']?([^\s"',;]{8,200})/gi;
+const BARE = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,200}={0,2}(?![A-Za-z0-9+/_-])/g;
+
+function randomLooking(v: string, minBits: number): boolean {
+  const classes = Number(/[a-z]/.test(v)) + Number(/[A-Z]/.test(v)) + Number(/\d/.test(v));
+  return classes >= 2 && entropy(v) >= minBits && !/^[a-z_]+$/i.test(v);
+}
+
+// Every secretlint rule matches a long token, a URL with credentials or a PEM block: text without any
+// of those skips the rule set (most prompts), which keeps the hot path cheap.
+const MAY_HOLD_SECRET = /[A-Za-z0-9_+/=-]{16,}|:\/\/|-----BEGIN/;
+
+export function findSecrets(text: string): (Span & { message: string })[] {
+  const spans: (Span & { message: string })[] = [];
+  if (!MAY_HOLD_SECRET.test(text)) return spans;
+  const taken = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
+  for (const f of runSecretlint(text)) {
+    if (!taken(f.start, f.end)) spans.push({ start: f.start, end: f.end, label: f.rule, detector: 'secrets', message: f.message });
+  }
+  for (const m of text.matchAll(ASSIGNED)) {
+    const value = m[2]!;
+    const start = m.index + m[0].lastIndexOf(value);
+    if (!taken(start, start + value.length) && randomLooking(value, 3.0) && !/^(?:\*+|x+|<.*>|\$\{.*\}|process\.env.*)$/i.test(value)) {
+      spans.push({ start, end: start + value.length, label: 'assigned-credential', detector: 'secrets', message: `high-entropy value assigned to ${m[1]}` });
+    }
+  }
+  for (const m of text.matchAll(BARE)) {
+    const v = m[0];
+    // Hex digests (git SHAs, checksums) are everywhere and not secrets; demand mixed case and high entropy.
+    if (!taken(m.index, m.index + v.length) && /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v) && entropy(v) >= 4.5) {
+      spans.push({ start: m.index, end: m.index + v.length, label: 'high-entropy-token', detector: 'secrets', message: `random-looking token (${entropy(v).toFixed(1)} bits/char)` });
+    }
+  }
+  return spans.sort((a, b) => a.start - b.start);
+}
+
+export const secretsDetector: Detector = {
+  id: 'secrets',
+  detect(input: GuardInput): DetectorResult {
+    const found = findSecrets(input.text);
+    const spans: Span[] = found.map(({ message: _m, ...s }) => s);
+    for (const v of input.decoded) {
+      for (const f of findSecrets(v.text)) spans.push({ start: v.start, end: v.end, label: f.label, detector: 'secrets', decodedFrom: v.encoding });
+    }
+    if (spans.length === 0) return { score: 0, spans, explanation: 'no secrets found' };
+    const strong = spans.some((s) => s.label !== 'high-entropy-token');
+    return {
+      score: strong ? 1 : 0.6,
+      spans,
+      explanation: `found ${[...new Set(spans.map((s) => s.label))].join(', ')}`,
+    };
+  },
+};

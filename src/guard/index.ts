@@ -1,0 +1,20 @@
+// The guard engine: detectors for prompt injection, jailbreaks, harmful requests, PII, secrets and
+// output leaks, run by policy. Synchronous so the gateway can call it inline on every request.
+export { findPii, ibanValid, luhn, PII_ENTITIES, FORMAT_ENTITIES, type PiiEntity } from './detectors/pii.ts';
+export { findSecrets, entropy } from './detectors/secrets.ts';
+export { decisionFindings } from './findings.ts';
+export { normalizeText, decodeLayers, prepareInput, rot13 } from './normalize.ts';
+export {
+  createGuard,
+  detectorErrors,
+  type ChatMessage,
+  type Decision,
+  type DetectorOutcome,
+  type Guard,
+  type StreamHandle,
+} from './pipeline.ts';
+export { DEFAULT_POLICY, DetectorRef, GuardAction, GuardPolicies, GuardPolicy, type GuardPolicyInput } from './policy.ts';
+export { PseudonymVault, redact, type RedactionMode } from './redact.ts';
+export { type Action, DETECTOR_IDS, DETECTORS, type DetectorId } from './registry.ts';
+export { GUARD_RULES, type GuardRuleId } from './rules.ts';
+export type * from './types.ts';

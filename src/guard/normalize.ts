@@ -1,0 +1,159 @@
+import type { DecodedView, GuardContext, GuardInput } from './types.ts';
+
+// Normalisation runs once per check and is shared by every detector, so attackers cannot hide an
+// instruction from one detector with a trick that only another one undoes.
+
+const MAX_VIEWS = 8;
+const MAX_DECODED = 8192;
+
+// Zero-width, soft hyphen, word joiners, BOM and bidi controls: invisible, used to split trigger words.
+const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
+const TAG_CHARS = /[\u{e0000}-\u{e007f}]/gu;
+const NON_ASCII = /[^\x00-\x7f]/;
+
+// Cyrillic and Greek letters that render like Latin ones; mapped only inside words that mix scripts,
+// so genuine Russian or Greek text is left alone.
+const HOMOGLYPHS: Record<string, string> = {
+  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
+  і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', ο: 'o', α: 'a', ε: 'e', ι: 'i', κ: 'k',
+  ν: 'v', ρ: 'p', τ: 't', υ: 'u', χ: 'x', А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O',
+  Р: 'P', С: 'C', Т: 'T', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S', Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H',
+  Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+};
+const MIXED_WORD = /[\p{L}]*(?:[a-zA-Z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261][a-zA-Z])[\p{L}]*/gu;
+const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
+
+const BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
+const HEX = /(?:\\x[0-9a-fA-F]{2}){6,}|(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[ :]?){8,}(?![0-9a-fA-F])/g;
+const URLENC = /(?:%[0-9a-fA-F]{2}[^\s%]{0,3}){4,}/g;
+const LEET_WORD = /\b(?=[a-zA-Z0-9@$]*[a-zA-Z])(?=[a-zA-Z0-9@$]*[013457@$])[a-zA-Z0-9@$]{3,}\b/g;
+const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+const STOPWORDS = new Set(
+  'the and to of a you is in that it for this are with be on your what as not me my i all please can do'.split(' '),
+);
+
+function printableRatio(s: string): number {
+  if (s.length === 0) return 0;
+  let ok = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9 || (c > 159 && c !== 0xfffd)) ok++;
+  }
+  return ok / s.length;
+}
+
+function looksLikeText(s: string): boolean {
+  // Decoded binary (a hash, a key, an image) is not a hidden instruction: demand readable words.
+  return s.length >= 4 && printableRatio(s) > 0.95 && /[a-zA-Z\p{L}]{2,}[\s,.:;!?][\p{L}]/u.test(s);
+}
+
+function stopwordShare(s: string): number {
+  const words = s.toLowerCase().match(/[a-z]+/g);
+  if (!words || words.length < 3) return 0;
+  let n = 0;
+  for (const w of words) if (STOPWORDS.has(w)) n++;
+  return n / words.length;
+}
+
+export function rot13(s: string): string {
+  return s.replace(/[a-zA-Z]/g, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
+  });
+}
+
+function decodeHex(seg: string): string {
+  const hex = seg.replace(/\\x|[ :]/g, '');
+  return Buffer.from(hex.length % 2 ? hex.slice(0, -1) : hex, 'hex').toString('utf8');
+}
+
+/** Decodes hidden layers; each view keeps the place of its encoded segment for reporting. */
+export function decodeLayers(text: string): DecodedView[] {
+  const views: DecodedView[] = [];
+  const add = (v: DecodedView) => {
+    if (views.length < MAX_VIEWS) views.push({ ...v, text: v.text.slice(0, MAX_DECODED) });
+  };
+  if (text.length >= 16) {
+    for (const m of text.matchAll(BASE64)) {
+      if (views.length >= MAX_VIEWS) break;
+      const seg = m[0];
+      // Identifiers and paths are long runs of letters too; real base64 mixes cases and digits.
+      if (!/[A-Z]/.test(seg) || !/[a-z]/.test(seg)) continue;
+      const decoded = Buffer.from(seg.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
+      if (looksLikeText(decoded)) add({ encoding: 'base64', text: decoded, start: m.index, end: m.index + seg.length });
+    }
+    for (const m of text.matchAll(HEX)) {
+      if (views.length >= MAX_VIEWS) break;
+      const decoded = decodeHex(m[0]);
+      if (looksLikeText(decoded)) add({ encoding: 'hex', text: decoded, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  if (text.includes('%')) {
+    for (const m of text.matchAll(URLENC)) {
+      if (views.length >= MAX_VIEWS) break;
+      try {
+        const decoded = decodeURIComponent(m[0]);
+        if (looksLikeText(decoded))
+          add({ encoding: 'url', text: decoded, start: m.index, end: m.index + m[0].length });
+      } catch {
+        // Malformed escapes are just text.
+      }
+    }
+  }
+  const leetWords = text.match(LEET_WORD);
+  if (leetWords && leetWords.length >= 2 && !/^\d+$/.test(leetWords.join(''))) {
+    const decoded = text.replace(LEET_WORD, (w) => (/^[0-9]+$/.test(w) ? w : w.replace(/[013457@$]/g, (c) => LEET[c]!)));
+    add({ encoding: 'leet', text: decoded, start: 0, end: text.length });
+  }
+  const base = stopwordShare(text);
+  if (base < 0.08 && /[a-zA-Z]{3,}\s+[a-zA-Z]{3,}/.test(text)) {
+    const r = rot13(text);
+    if (stopwordShare(r) >= base + 0.15) add({ encoding: 'rot13', text: r, start: 0, end: text.length });
+  }
+  return views;
+}
+
+/** NFKC, invisible characters removed, Unicode tag characters decoded, mixed-script homoglyphs mapped. */
+export function normalizeText(text: string): { normalized: string; signals: string[]; tags: string } {
+  const signals: string[] = [];
+  let tags = '';
+  if (!NON_ASCII.test(text)) return { normalized: text, signals, tags };
+  let s = text;
+  if (TAG_CHARS.test(s)) {
+    TAG_CHARS.lastIndex = 0;
+    tags = [...s.matchAll(TAG_CHARS)]
+      .map((m) => String.fromCharCode(m[0].codePointAt(0)! - 0xe0000))
+      .join('')
+      .replace(/[\x00-\x1f\x7f]/g, '');
+    s = s.replace(TAG_CHARS, '');
+    signals.push('unicode-tags');
+  }
+  INVISIBLE.lastIndex = 0;
+  if (INVISIBLE.test(s)) {
+    s = s.replace(INVISIBLE, '');
+    signals.push('invisible-characters');
+  }
+  const nfkc = s.normalize('NFKC');
+  if (nfkc !== s) signals.push('compatibility-forms');
+  s = nfkc;
+  MIXED_WORD.lastIndex = 0;
+  if (MIXED_WORD.test(s)) {
+    let changed = false;
+    s = s.replace(MIXED_WORD, (w) => {
+      const mapped = w.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c] ?? c);
+      if (mapped !== w) changed = true;
+      return mapped;
+    });
+    if (changed) signals.push('homoglyphs');
+  }
+  return { normalized: s, signals, tags };
+}
+
+/** Builds what every detector sees from one text. */
+export function prepareInput(text: string, ctx: GuardContext): GuardInput {
+  const { normalized, signals, tags } = normalizeText(text);
+  const decoded = decodeLayers(normalized);
+  if (tags) decoded.unshift({ encoding: 'unicode-tags', text: tags, start: 0, end: text.length });
+  for (const v of decoded) if (!signals.includes(v.encoding)) signals.push(v.encoding);
+  return { text, normalized, decoded, signals, ctx, memo: new Map() };
+}

@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { harmfulDetector } from './detectors/harmful.ts';
+import { indirectDetector, injectionDetector, jailbreakDetector, secretProbeDetector } from './detectors/injection.ts';
+import { createExfilDetector, createJsonSchemaDetector, createLeakDetector, refusalDetector } from './detectors/output.ts';
+import { createPiiDetector, PII_ENTITIES } from './detectors/pii.ts';
+import { secretsDetector } from './detectors/secrets.ts';
+import type { GuardRuleId } from './rules.ts';
+import type { Detector, Role } from './types.ts';
+
+export type Action = 'allow' | 'flag' | 'redact' | 'block';
+
+interface DetectorDef<O extends z.ZodType> {
+  ruleId: GuardRuleId;
+  description: string;
+  /** Roles whose text the detector judges when a policy lists it. */
+  roles: Role[];
+  defaultThreshold: number;
+  defaultAction: Action;
+  options: O;
+  create(options: z.infer<O>): Detector;
+}
+
+function def<O extends z.ZodType>(d: DetectorDef<O>): DetectorDef<O> {
+  return d;
+}
+
+const none = z.object({}).strict();
+const INPUT_ROLES: Role[] = ['user'];
+const CONTENT_ROLES: Role[] = ['document', 'tool'];
+const OUTPUT_ROLES: Role[] = ['assistant'];
+const ANY: Role[] = ['user', 'assistant', 'tool', 'document', 'system'];
+
+/** Every detector, declared once: its rule, default threshold and action, and its options schema. */
+export const DETECTORS = {
+  injection: def({
+    ruleId: 'guard.injection.direct',
+    description: 'direct prompt injection (classifier + multilingual phrase rules)',
+    roles: INPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: none,
+    create: () => injectionDetector,
+  }),
+  jailbreak: def({
+    ruleId: 'guard.injection.jailbreak',
+    description: 'jailbreak templates (shares the injection classifier)',
+    roles: INPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: none,
+    create: () => jailbreakDetector,
+  }),
+  indirect: def({
+    ruleId: 'guard.injection.indirect',
+    description: 'instructions hidden in documents and tool output (chunked, worst chunk wins)',
+    roles: CONTENT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: none,
+    create: () => indirectDetector,
+  }),
+  'secret-probe': def({
+    ruleId: 'guard.injection.secret-probe',
+    description: 'asks for what the system prompt keeps confidential (needs the system prompt)',
+    roles: INPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: none,
+    create: () => secretProbeDetector,
+  }),
+  harmful: def({
+    ruleId: 'guard.content.harmful-request',
+    description: 'requests for clearly harmful content',
+    roles: INPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: none,
+    create: () => harmfulDetector,
+  }),
+  pii: def({
+    ruleId: 'guard.pii.personal-data',
+    description: 'personal data (checksummed formats by default; names and places with entities)',
+    roles: ANY,
+    defaultThreshold: 0.5,
+    defaultAction: 'redact',
+    options: z
+      .object({ entities: z.array(z.enum(PII_ENTITIES)).optional(), region: z.string().length(2).optional() })
+      .strict(),
+    create: (o) => createPiiDetector(o),
+  }),
+  secrets: def({
+    ruleId: 'guard.secrets.credential',
+    description: 'API keys, tokens, private keys, connection strings (secretlint rules + entropy)',
+    roles: ANY,
+    defaultThreshold: 0.5,
+    defaultAction: 'redact',
+    options: none,
+    create: () => secretsDetector,
+  }),
+  leak: def({
+    ruleId: 'guard.leak.system-prompt',
+    description: 'system-prompt leakage: canaries, planted secrets, overlap with the system prompt',
+    roles: OUTPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: z
+      .object({
+        canaries: z.array(z.string().min(4)).optional(),
+        secrets: z.array(z.string()).optional(),
+        systemPrompt: z.string().optional(),
+        minOverlap: z.number().gt(0).max(1).optional(),
+      })
+      .strict(),
+    create: (o) => createLeakDetector(o),
+  }),
+  'exfil-links': def({
+    ruleId: 'guard.output.exfil-link',
+    description: 'markdown images and links to hosts outside the allowlist',
+    roles: OUTPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: z.object({ allowDomains: z.array(z.string()).optional(), links: z.boolean().optional() }).strict(),
+    create: (o) => createExfilDetector(o),
+  }),
+  refusal: def({
+    ruleId: 'guard.output.refusal',
+    description: 'the response refuses (for red-team judging)',
+    roles: OUTPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'flag',
+    options: none,
+    create: () => refusalDetector,
+  }),
+  'json-schema': def({
+    ruleId: 'guard.output.json-schema',
+    description: 'the response must be JSON conforming to a schema',
+    roles: OUTPUT_ROLES,
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: z.object({ schema: z.record(z.string(), z.unknown()) }).strict(),
+    create: (o) => createJsonSchemaDetector(o),
+  }),
+} as const;
+
+export type DetectorId = keyof typeof DETECTORS;
+export const DETECTOR_IDS = Object.keys(DETECTORS) as DetectorId[];
