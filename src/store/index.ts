@@ -13,6 +13,7 @@ export { ROLES, type Role } from './api-keys.ts';
 export { type AuditEntry, type AuditVerifyResult, verifyChain, entryHash, GENESIS } from './audit-chain.ts';
 export { MIGRATIONS, migrate } from './migrations.ts';
 export { createStore, type Store, type Page, type StoredFinding, type ApiKeyInfo } from './store.ts';
+export type { Job, JobStatus, Jobs } from './jobs.ts';
 
 export interface OpenStoreOptions {
   auditKey?: Buffer;

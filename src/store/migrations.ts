@@ -92,6 +92,61 @@ export const MIGRATIONS: { id: string; up: string[] }[] = [
       )`,
     ],
   },
+  {
+    id: '0002_jobs',
+    up: [
+      `CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        queue TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL DEFAULT 3,
+        run_at TEXT NOT NULL,
+        locked_by TEXT,
+        locked_until TEXT,
+        result TEXT,
+        error TEXT,
+        dedupe_key TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX jobs_due ON jobs (status, queue, run_at)`,
+    ],
+  },
+  {
+    id: '0002_gateway',
+    up: [
+      `CREATE TABLE gateway_events (
+        id TEXT PRIMARY KEY,
+        ts TEXT NOT NULL,
+        request_id TEXT NOT NULL,
+        key_id TEXT NOT NULL DEFAULT '',
+        route TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        method TEXT NOT NULL DEFAULT '',
+        path TEXT NOT NULL DEFAULT '',
+        model TEXT NOT NULL DEFAULT '',
+        status INTEGER NOT NULL,
+        decision TEXT NOT NULL,
+        shadow INTEGER NOT NULL DEFAULT 0,
+        reason TEXT NOT NULL DEFAULT '',
+        scores TEXT NOT NULL DEFAULT '{}',
+        spans TEXT NOT NULL DEFAULT '[]',
+        latency_ms DOUBLE PRECISION NOT NULL DEFAULT 0,
+        added_ms DOUBLE PRECISION NOT NULL DEFAULT 0,
+        upstream_ms DOUBLE PRECISION NOT NULL DEFAULT 0,
+        tokens_in INTEGER NOT NULL DEFAULT 0,
+        tokens_out INTEGER NOT NULL DEFAULT 0,
+        request_hash TEXT NOT NULL DEFAULT '',
+        response_hash TEXT NOT NULL DEFAULT '',
+        body TEXT
+      )`,
+      `CREATE INDEX gateway_events_ts ON gateway_events (ts)`,
+      `CREATE INDEX gateway_events_key ON gateway_events (key_id, ts)`,
+      `CREATE INDEX gateway_events_decision ON gateway_events (decision, ts)`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<string[]> {

@@ -18,6 +18,7 @@ import {
 import { type AuditEntry, type AuditVerifyResult, entryHash, GENESIS, verifyChain } from './audit-chain.ts';
 import { generateApiKey, parseApiKey, type Role, secretMatches } from './api-keys.ts';
 import type { Db, Param } from './db.ts';
+import { createJobs } from './jobs.ts';
 
 export interface Page<T> {
   items: T[];
@@ -629,6 +630,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     findings,
     keys,
     audit,
+    jobs: createJobs(db),
     /** Runs `fn` with the audit helper inside one transaction (for engines' stores built on this one). */
     audited,
     async ping(): Promise<boolean> {
