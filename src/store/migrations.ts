@@ -93,28 +93,6 @@ export const MIGRATIONS: { id: string; up: string[] }[] = [
     ],
   },
   {
-    id: '0002_jobs',
-    up: [
-      `CREATE TABLE jobs (
-        id TEXT PRIMARY KEY,
-        queue TEXT NOT NULL,
-        payload TEXT NOT NULL DEFAULT '{}',
-        status TEXT NOT NULL,
-        attempts INTEGER NOT NULL DEFAULT 0,
-        max_attempts INTEGER NOT NULL DEFAULT 3,
-        run_at TEXT NOT NULL,
-        locked_by TEXT,
-        locked_until TEXT,
-        result TEXT,
-        error TEXT,
-        dedupe_key TEXT UNIQUE,
-        created_at TEXT NOT NULL,
-        updated_at TEXT NOT NULL
-      )`,
-      `CREATE INDEX jobs_due ON jobs (status, queue, run_at)`,
-    ],
-  },
-  {
     id: '0002_gateway',
     up: [
       `CREATE TABLE gateway_events (
@@ -145,6 +123,28 @@ export const MIGRATIONS: { id: string; up: string[] }[] = [
       `CREATE INDEX gateway_events_ts ON gateway_events (ts)`,
       `CREATE INDEX gateway_events_key ON gateway_events (key_id, ts)`,
       `CREATE INDEX gateway_events_decision ON gateway_events (decision, ts)`,
+    ],
+  },
+  {
+    id: '0003_jobs',
+    up: [
+      `CREATE TABLE jobs (
+        id TEXT PRIMARY KEY,
+        queue TEXT NOT NULL,
+        payload TEXT NOT NULL DEFAULT '{}',
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        max_attempts INTEGER NOT NULL DEFAULT 3,
+        run_at TEXT NOT NULL,
+        locked_by TEXT,
+        locked_until TEXT,
+        result TEXT,
+        error TEXT,
+        dedupe_key TEXT UNIQUE,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX jobs_due ON jobs (status, queue, run_at)`,
     ],
   },
 ];
