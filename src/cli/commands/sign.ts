@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { isBulwarkError } from '../../core/index.ts';
 import {
+  type BomMetric,
+  buildBom,
   DEFAULT_CHUNK_SIZE,
   decryptFile,
   ENCRYPTED_SUFFIX,
@@ -289,4 +291,82 @@ export const signCommands: CommandModule = (program, ctx) => {
       return EXIT.OK;
     }),
   );
+
+  common(
+    program
+      .command('bom')
+      .description(
+        'AI bill of materials: CycloneDX 1.6 JSON with the model, its files, datasets and dependencies',
+      )
+      .argument('<model>', 'model directory or file')
+      .option(
+        '--requirements <file>',
+        'requirements.txt, pyproject.toml or package.json (repeatable)',
+        collect,
+      )
+      .option('--format <format>', 'output format (json)', 'json')
+      .option('--out <file>', 'write the BOM to a file instead of stdout')
+      .option('--signature <file>', 'signature to reference (default: model.sig when present)')
+      .option('--name <name>', 'model name (default: the directory name)')
+      .option('--model-version <version>', 'model version')
+      .option('--task <task>', 'model task, e.g. text-classification (default: README pipeline_tag)')
+      .option('--architecture <arch>', 'model architecture (default: config.json architectures[0])')
+      .option('--dataset <name>', 'training dataset (repeatable; adds to README datasets)', collect)
+      .option('--metric <type=value[@slice]>', 'performance metric (repeatable)', collect),
+  )
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ bulwark bom ./my-model --requirements requirements.txt --out bom.cdx.json\n  $ bulwark bom ./my-model --metric accuracy=0.93@imdb',
+    )
+    .action(
+      action(
+        ctx,
+        async (
+          model: string,
+          opts: {
+            requirements?: string[];
+            format: string;
+            out?: string;
+            signature?: string;
+            name?: string;
+            modelVersion?: string;
+            task?: string;
+            architecture?: string;
+            dataset?: string[];
+            metric?: string[];
+            json?: boolean;
+          },
+        ) => {
+          if (opts.format !== 'json')
+            throw new UsageError(`--format: only json is supported, got ${opts.format}`);
+          const metrics: BomMetric[] = (opts.metric ?? []).map((m) => {
+            const match = /^([^=]+)=([^@]+)(?:@(.+))?$/.exec(m);
+            if (!match) throw new UsageError(`--metric: expected type=value[@slice], got ${m}`);
+            return { type: match[1]!, value: match[2]!, ...(match[3] ? { slice: match[3] } : {}) };
+          });
+          const doc = await buildBom(model, {
+            ...(opts.requirements ? { dependencyFiles: opts.requirements } : {}),
+            ...(opts.signature ? { signaturePath: opts.signature } : {}),
+            facts: {
+              ...(opts.name ? { name: opts.name } : {}),
+              ...(opts.modelVersion ? { version: opts.modelVersion } : {}),
+              ...(opts.task ? { task: opts.task } : {}),
+              ...(opts.architecture ? { modelArchitecture: opts.architecture } : {}),
+              ...(opts.dataset ? { datasets: opts.dataset } : {}),
+              ...(metrics.length ? { metrics } : {}),
+            },
+          });
+          const text = `${JSON.stringify(doc, null, 2)}\n`;
+          if (opts.out) {
+            await writeFile(opts.out, text);
+            if (opts.json) printJson(ctx.io, { out: opts.out, components: (doc.components ?? []).length });
+            else
+              ctx.io.out(
+                `wrote ${opts.out} (CycloneDX 1.6, ${(doc.components ?? []).length} component(s))\n`,
+              );
+          } else ctx.io.out(text);
+          return EXIT.OK;
+        },
+      ),
+    );
 };
