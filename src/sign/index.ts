@@ -6,3 +6,4 @@ export * from './encrypt.ts';
 export * from './kek.ts';
 export * from './bom.ts';
 export * from './deps.ts';
+export * from './gates.ts';
