@@ -1,0 +1,379 @@
+import { crc32 } from 'node:zlib';
+import { type Codec, decompress, ExpandLimit } from './containers/compress.ts';
+import { readSevenZip } from './containers/sevenz.ts';
+import { listTar } from './containers/tar.ts';
+import { listZip, unsafePath, type ZipEntry } from './containers/zip.ts';
+import { joinMember, type ScanContext } from './context.ts';
+import { scanGguf } from './formats/gguf.ts';
+import { analyzeKerasConfig, analyzeTargets, scanHdf5 } from './formats/keras.ts';
+import { parseNpyHeader } from './formats/npy.ts';
+import { looksLikeOnnx, scanOnnx } from './formats/onnx.ts';
+import { scanSafetensors } from './formats/safetensors.ts';
+import { scanTensorflow } from './formats/tensorflow.ts';
+import { scanPickleStream } from './pickle/analyze.ts';
+import { type Kind, sniff } from './sniff.ts';
+import { MemSource, readAll, type Source } from './source.ts';
+
+/** torch.save's legacy (non-zip) layout opens with this pickle: PROTO 2, LONG1 magic number, STOP. */
+const LEGACY_TORCH_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
+const STORAGE_MEMBER = /(^|\/)data\/\d+$/;
+const MODEL_EXTENSIONS = /\.(pt|pth|bin|pkl|pickle|joblib|ckpt|h5|hdf5|keras|onnx|pb|gguf|safetensors|npy|npz|model|mar|nemo|tar|zip|7z|dill|sav)$/i;
+
+function startsWith(b: Uint8Array, sig: number[]): boolean {
+  if (b.length < sig.length) return false;
+  for (let i = 0; i < sig.length; i++) if (b[i] !== sig[i]) return false;
+  return true;
+}
+
+export interface SourceHint {
+  name: string;
+}
+
+/** Scans one byte source (a file, a member, a decompressed stream) by what its content is. */
+export async function scanSource(ctx: ScanContext, src: Source, member: string | undefined, depth: number, hint: SourceHint): Promise<void> {
+  const where = member ?? '';
+  if (!ctx.timeLeft(where)) return;
+  if (depth > ctx.limits.maxDepth) {
+    ctx.add('scan.file.limit-reached', { member, title: `Nesting deeper than ${ctx.limits.maxDepth} levels`, evidence: { limit: 'maxDepth' } });
+    return;
+  }
+  if (src.size === 0) return;
+  const head = src.read(0, 1024);
+  const kind = sniff(head, src.size, hint.name);
+  switch (kind) {
+    case 'zip':
+      return scanZip(ctx, src, member, depth);
+    case 'tar':
+      return scanTar(ctx, src, member, depth);
+    case '7z':
+      return scanSevenZ(ctx, src, member, depth);
+    case 'gzip':
+    case 'bz2':
+    case 'xz':
+    case 'lzma':
+    case 'zlib':
+    case 'joblib-zf':
+      return scanCompressed(ctx, src, member, depth, kind, hint);
+    case 'npy':
+      return scanNpy(ctx, src, member, depth);
+    case 'hdf5':
+      return scanHdf5(ctx, src, member);
+    case 'gguf':
+      return scanGguf(ctx, src, member);
+    case 'safetensors':
+      return scanSafetensors(ctx, src, member);
+    case 'pickle':
+      return scanPickleSource(ctx, src, member, depth, hint);
+    case 'protobuf':
+      return scanProtobuf(ctx, src, member, hint);
+    case 'json':
+    case 'yaml':
+      return scanConfig(ctx, src, member, kind);
+    case 'text':
+      ctx.formats.add('text');
+      if (MODEL_EXTENSIONS.test(hint.name)) notAModel(ctx, member, hint, 'text');
+      return;
+    default:
+      notAModel(ctx, member, hint, 'unrecognised binary');
+  }
+}
+
+function isText(b: Uint8Array): boolean {
+  return !/[\0-\x08\x0e-\x1f]/.test(Buffer.from(b.subarray(0, 512)).toString('utf8'));
+}
+
+function notAModel(ctx: ScanContext, member: string | undefined, hint: SourceHint, what: string): void {
+  ctx.formats.add('unknown');
+  const claims = MODEL_EXTENSIONS.test(hint.name);
+  ctx.add('scan.file.not-a-model', {
+    member,
+    severity: claims ? 'low' : 'info',
+    title: claims
+      ? `Not a valid model: ${JSON.stringify(hint.name.split(/[\\/]/).pop())} has a model extension but its content is ${what}`
+      : `Not a model file (${what})`,
+  });
+}
+
+async function scanPickleSource(ctx: ScanContext, src: Source, member: string | undefined, depth: number, hint: SourceHint): Promise<void> {
+  const head = src.read(0, 16);
+  const legacy = startsWith(head, LEGACY_TORCH_MAGIC);
+  let data = readAll(src, ctx.limits.maxInMemoryBytes);
+  if (!data) {
+    if (!legacy) {
+      ctx.add('scan.file.limit-reached', {
+        member,
+        title: `Pickle of ${src.size} bytes is larger than the in-memory limit (${ctx.limits.maxInMemoryBytes})`,
+        evidence: { limit: 'maxInMemoryBytes', size: src.size },
+      });
+      return;
+    }
+    // Legacy checkpoints keep their pickles first and raw storages after: the prefix is enough.
+    data = src.read(0, ctx.limits.maxInMemoryBytes);
+  }
+  const before = ctx.findings.length;
+  const nested: { bytes: Uint8Array; member: string }[] = [];
+  const res = scanPickleStream(ctx, data, {
+    ...(member ? { member } : {}),
+    ...(legacy ? { stopAfter: 5 } : {}),
+    onNested: (bytes, m) => nested.push({ bytes, member: m }),
+  });
+  const completed = res.pickles.some((p) => p.end >= 0);
+  if (!completed && res.globals.length === 0 && res.calls.length === 0) {
+    // Nothing a loader could run: the bytes are not a pickle after all.
+    ctx.findings.length = before;
+    ctx.formats.delete('pickle');
+    if (isText(head) && !MODEL_EXTENSIONS.test(hint.name)) {
+      ctx.formats.add('text');
+      return;
+    }
+    notAModel(ctx, member, hint, `not a valid pickle (${res.issues[0]?.message ?? 'no STOP'})`);
+    return;
+  }
+  ctx.recognised = true;
+  if (legacy) ctx.formats.add('pytorch-legacy');
+  if (legacy && res.pickles.filter((p) => p.end >= 0).length < 5 && src.size > data.length)
+    ctx.add('scan.file.limit-reached', { member, title: 'Legacy PyTorch pickles extend past the in-memory limit' });
+  for (const n of nested) await scanSource(ctx, new MemSource(n.bytes), n.member, depth + 1, { name: 'nested.pt' });
+}
+
+async function scanNpy(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+  ctx.formats.add('npy');
+  const head = src.read(0, 65_536 + 12);
+  const h = parseNpyHeader(head);
+  if ('error' in h) {
+    ctx.add('scan.file.unparseable', { member, offset: 0, title: `NumPy file could not be parsed: ${h.error}` });
+    return;
+  }
+  ctx.recognised = true;
+  if (!h.hasObject) return;
+  ctx.add('scan.numpy.object-array', { member, offset: h.dataOffset, title: `NumPy object array (${h.descr}, shape ${JSON.stringify(h.shape)}): its pickle is scanned` });
+  const body = src.slice(h.dataOffset, src.size - h.dataOffset);
+  const data = readAll(body, ctx.limits.maxInMemoryBytes);
+  if (!data) {
+    ctx.add('scan.file.limit-reached', { member, title: 'NumPy object array pickle exceeds the in-memory limit' });
+    return;
+  }
+  const nested: { bytes: Uint8Array; member: string }[] = [];
+  scanPickleStream(ctx, data, {
+    ...(member ? { member } : {}),
+    baseOffset: h.dataOffset,
+    stopAfter: 1,
+    onNested: (bytes, m) => nested.push({ bytes, member: m }),
+  });
+  for (const n of nested) await scanSource(ctx, new MemSource(n.bytes), n.member, depth + 1, { name: 'nested.pt' });
+}
+
+function inMemoryOrLimit(ctx: ScanContext, src: Source, member: string | undefined, what: string): Uint8Array | undefined {
+  const data = readAll(src, ctx.limits.maxInMemoryBytes);
+  if (!data)
+    ctx.add('scan.file.limit-reached', {
+      member,
+      title: `${what} of ${src.size} bytes is larger than the in-memory limit (${ctx.limits.maxInMemoryBytes})`,
+      evidence: { limit: 'maxInMemoryBytes', size: src.size },
+    });
+  return data;
+}
+
+function budget(ctx: ScanContext): number {
+  return Math.max(0, Math.min(ctx.limits.maxInMemoryBytes, ctx.limits.maxExpandedBytes - ctx.expanded));
+}
+
+async function scanCompressed(ctx: ScanContext, src: Source, member: string | undefined, depth: number, kind: Kind, hint: SourceHint): Promise<void> {
+  const data = inMemoryOrLimit(ctx, src, member, `${kind} stream`);
+  if (!data) return;
+  let codec: Codec;
+  let payload = data;
+  if (kind === 'joblib-zf') {
+    // joblib < 0.10: "ZF0x<hex length>" then a zlib stream.
+    const m = /^ZF0x[0-9a-fA-F]+/.exec(Buffer.from(data.subarray(0, 40)).toString('latin1'))!;
+    payload = data.subarray(m[0].length);
+    codec = 'zlib';
+  } else codec = kind === 'lzma' ? 'lzma-alone' : (kind as Codec);
+  let out: Uint8Array;
+  try {
+    out = await decompress(codec, payload, budget(ctx));
+  } catch (e) {
+    if (e instanceof ExpandLimit) {
+      ctx.add('scan.file.limit-reached', { member, title: `Decompressed ${kind} stream exceeds ${e.limit} bytes`, evidence: { limit: 'maxExpandedBytes' } });
+      return;
+    }
+    // A zlib/lzma guess on arbitrary bytes is weak: treat a failed guess as unrecognised content.
+    if (kind === 'zlib' || kind === 'lzma') return notAModel(ctx, member, hint, 'unrecognised binary');
+    ctx.add('scan.file.unparseable', { member, title: `${kind} stream could not be decompressed: ${(e as Error).message}` });
+    return;
+  }
+  if (!ctx.expand(out.length, member ?? '')) return;
+  ctx.formats.add(kind);
+  await scanSource(ctx, new MemSource(out), joinMember(member, `<${kind}>`), depth + 1, { name: hint.name.replace(/\.(gz|bz2|xz|lzma|z)$/i, '') });
+}
+
+async function scanSevenZ(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+  ctx.formats.add('7z');
+  const data = inMemoryOrLimit(ctx, src, member, '7z archive');
+  if (!data) return;
+  let members: Awaited<ReturnType<typeof readSevenZip>>;
+  try {
+    members = await readSevenZip(data, ctx.limits.maxMembers, budget(ctx));
+  } catch (e) {
+    if (e instanceof ExpandLimit) {
+      ctx.add('scan.file.limit-reached', { member, title: `7z archive expands past ${e.limit} bytes or members`, evidence: { limit: 'maxExpandedBytes' } });
+      return;
+    }
+    const msg = (e as Error).message ?? String(e);
+    if (/encrypt|password|aes/i.test(msg)) ctx.add('scan.archive.encrypted', { member, title: `7z archive is encrypted: ${msg}` });
+    else ctx.add('scan.file.unparseable', { member, title: `7z archive could not be read: ${msg}` });
+    return;
+  }
+  ctx.recognised = true;
+  for (const m of members) {
+    const name = joinMember(member, m.name);
+    const bad = unsafePath(m.name);
+    if (bad) ctx.add('scan.archive.path-traversal', { member: name, title: `7z member path ${JSON.stringify(m.name)} is unsafe (${bad})` });
+    if (m.isDirectory) continue;
+    if (m.error) {
+      if (m.encrypted) ctx.add('scan.archive.encrypted', { member: name, title: `7z member ${JSON.stringify(m.name)} is encrypted` });
+      else ctx.add('scan.file.unparseable', { member: name, title: `7z member ${JSON.stringify(m.name)} could not be decompressed: ${m.error}` });
+      continue;
+    }
+    if (!ctx.expand(m.bytes!.length, name)) return;
+    await scanSource(ctx, new MemSource(m.bytes!), name, depth + 1, { name: m.name });
+  }
+}
+
+async function scanTar(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+  ctx.formats.add('tar');
+  const { entries, problems } = listTar(src, ctx.limits.maxMembers);
+  ctx.recognised = true;
+  for (const p of problems) ctx.add('scan.file.unparseable', { member, title: `tar archive: ${p}` });
+  const names = new Set(entries.map((e) => e.name.replace(/^\.\//, '')));
+  // torch.save's legacy tar layout: storages hold raw tensor bytes, the other members are pickles.
+  const torchTar = names.has('pickle') && names.has('sys_info');
+  if (torchTar) ctx.formats.add('pytorch-tar');
+  for (const e of entries) {
+    const name = joinMember(member, e.name);
+    const bad = unsafePath(e.name);
+    if (bad) ctx.add('scan.archive.path-traversal', { member: name, title: `tar member path ${JSON.stringify(e.name)} is unsafe (${bad})` });
+    if (e.type === '1' || e.type === '2') {
+      const target = e.linkName;
+      if (unsafePath(target) || e.type === '2')
+        ctx.add('scan.archive.path-traversal', {
+          member: name,
+          severity: unsafePath(target) ? 'high' : 'medium',
+          title: `tar member ${JSON.stringify(e.name)} is a ${e.type === '2' ? 'symbolic' : 'hard'} link to ${JSON.stringify(target)}`,
+          evidence: { target },
+        });
+      continue;
+    }
+    if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
+    const body = src.slice(e.dataOffset, e.size);
+    if (torchTar && e.name.replace(/^\.\//, '') === 'storages') {
+      // count pickle, then per storage: a small pickle header followed by raw bytes; scan the first pickle.
+      await scanSource(ctx, body.slice(0, Math.min(e.size, 1 << 20)), name, depth + 1, { name: 'storages.pkl' });
+      continue;
+    }
+    await scanSource(ctx, body, name, depth + 1, { name: e.name });
+  }
+}
+
+async function memberBytes(ctx: ScanContext, src: Source, e: ZipEntry, name: string): Promise<Source | undefined> {
+  const raw = src.slice(e.dataOffset, e.csize);
+  if (e.method === 0) return raw;
+  const comp = inMemoryOrLimit(ctx, raw, name, 'compressed member');
+  if (!comp) return undefined;
+  const codec: Codec | undefined = e.method === 8 ? 'deflate-raw' : e.method === 12 ? 'bz2' : e.method === 14 ? 'lzma-zip' : undefined;
+  if (!codec) {
+    ctx.add('scan.file.unparseable', { member: name, title: `zip member uses unsupported compression method ${e.method}` });
+    return undefined;
+  }
+  const out = await decompress(codec, comp, budget(ctx));
+  if (!ctx.expand(out.length, name)) return undefined;
+  return new MemSource(out);
+}
+
+async function scanZip(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+  ctx.formats.add('zip');
+  const listing = listZip(src, ctx.limits.maxMembers);
+  if (!listing.centralDirectory)
+    ctx.add('scan.file.unparseable', {
+      member,
+      severity: listing.entries.length > 0 ? 'medium' : 'high',
+      title: `zip archive is damaged (${listing.problems.join('; ')}); members were found by walking local headers`,
+    });
+  else for (const p of listing.problems) ctx.add('scan.archive.irregular', { member, title: `zip archive: ${p}` });
+  ctx.recognised = ctx.recognised || listing.entries.length > 0;
+  const torchZip = listing.entries.some((e) => /(^|\/)data\.pkl$/.test(e.name));
+  if (torchZip) ctx.formats.add('pytorch-zip');
+  if (listing.entries.some((e) => e.name === 'config.json') && listing.entries.some((e) => e.name === 'metadata.json')) ctx.formats.add('keras');
+  for (const e of listing.entries) {
+    if (!ctx.timeLeft(member ?? '')) return;
+    const name = joinMember(member, e.name);
+    const bad = unsafePath(e.name);
+    if (bad) ctx.add('scan.archive.path-traversal', { member: name, title: `zip member path ${JSON.stringify(e.name)} is unsafe (${bad})` });
+    if (e.isSymlink) ctx.add('scan.archive.path-traversal', { member: name, title: `zip member ${JSON.stringify(e.name)} is a symbolic link` });
+    for (const p of e.problems) {
+      if (p.includes('differs from central directory name'))
+        ctx.add('scan.archive.name-mismatch', { member: name, offset: e.localOffset, title: `zip ${p}`, evidence: { central: e.name, local: e.localName } });
+      else ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)}: ${p}` });
+    }
+    if (e.dataOffset < 0 || e.name.endsWith('/')) continue;
+    // Tensor storages are raw bytes PyTorch never unpickles: skip them, as the loader does.
+    if (torchZip && STORAGE_MEMBER.test(e.name)) continue;
+    const flags = e.flags | (e.localFlags ?? 0);
+    const encryptedFlag = (flags & 0x41) !== 0;
+    if (flags & 0x60)
+      ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} has flag bits 0x${flags.toString(16)} that Python's zipfile refuses` });
+    let body: Source | undefined;
+    try {
+      body = await memberBytes(ctx, src, e, name);
+    } catch (err) {
+      if (err instanceof ExpandLimit) {
+        ctx.add('scan.file.limit-reached', { member: name, title: `zip member expands past ${err.limit} bytes`, evidence: { limit: 'maxExpandedBytes' } });
+        return;
+      }
+      if (encryptedFlag) ctx.add('scan.archive.encrypted', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} is encrypted` });
+      else ctx.add('scan.file.unparseable', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} could not be decompressed: ${(err as Error).message}` });
+      continue;
+    }
+    if (!body) continue;
+    if (encryptedFlag) {
+      // PyTorch ignores the encryption bit and reads plain data; real encryption yields noise.
+      const k = sniff(body.read(0, 1024), body.size, e.name);
+      if (k === 'unknown' || k === 'text') {
+        ctx.add('scan.archive.encrypted', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} is encrypted and cannot be scanned` });
+        continue;
+      }
+      ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} claims encryption but holds plain data (PyTorch loads it)` });
+    }
+    if (body.size <= 16 * 1024 * 1024 && e.crc !== 0) {
+      const bytes = body.read(0, body.size);
+      if (crc32(bytes) >>> 0 !== e.crc)
+        ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} fails its CRC check (PyTorch loads it anyway)` });
+    }
+    await scanSource(ctx, body, name, depth + 1, { name: e.name });
+  }
+}
+
+function scanProtobuf(ctx: ScanContext, src: Source, member: string | undefined, hint: SourceHint): void {
+  if (looksLikeOnnx(src)) return scanOnnx(ctx, src, member);
+  if (scanTensorflow(ctx, src, member)) return;
+  notAModel(ctx, member, hint, 'unrecognised binary');
+}
+
+function scanConfig(ctx: ScanContext, src: Source, member: string | undefined, kind: 'json' | 'yaml'): void {
+  ctx.formats.add(kind);
+  if (src.size > ctx.limits.maxHeaderBytes) return;
+  const text = Buffer.from(src.read(0, src.size)).toString('utf8');
+  analyzeTargets(ctx, text, member);
+  if (kind !== 'json') return;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return;
+  }
+  const stats = analyzeKerasConfig(ctx, json, member);
+  if (stats.layers > 0) {
+    ctx.formats.add('keras-config');
+    ctx.recognised = true;
+  }
+}

@@ -1,0 +1,198 @@
+import { createHash } from 'node:crypto';
+import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { BulwarkError, comparePathComponents, countBySeverity, type Finding, type Severity } from '../core/index.ts';
+import { DEFAULT_LIMITS, ScanContext, type ScanLimits } from './context.ts';
+import { scanSource } from './engine.ts';
+import { BUILTIN_POLICY, type Policy } from './policy.ts';
+import { FileSource, MemSource } from './source.ts';
+
+export { DEFAULT_LIMITS, type ScanLimits } from './context.ts';
+export { BUILTIN_POLICY, BUILTIN_POLICY_FILE, compilePolicy, loadPolicyFile, type Policy, PolicyFile, parsePolicy } from './policy.ts';
+export { SCAN_RULES, type ScanRuleId } from './rules.ts';
+export { runPickle } from './pickle/machine.ts';
+
+export interface ScannedFile {
+  path: string;
+  /** Formats recognised in the file and its members, outermost first (e.g. `zip,pytorch-zip,pickle`). */
+  format: string;
+  sha256: string;
+  size: number;
+  findings: Finding[];
+  durationMs: number;
+  /** False when nothing in the file was a model format Bulwark knows. */
+  scanned: boolean;
+  /** True when a fail-closed finding (unparseable, encrypted, limit) means the file was not fully analysed. */
+  unscannable: boolean;
+}
+
+export interface ScanReport {
+  files: ScannedFile[];
+  findings: Finding[];
+  summary: {
+    files: number;
+    scanned: number;
+    bySeverity: Record<Severity, number>;
+    unscannable: number;
+    durationMs: number;
+    policy: string;
+  };
+}
+
+export interface ScanOptions {
+  policy?: Policy;
+  /** Files scanned at once (I/O overlap; parsing itself is synchronous). */
+  jobs?: number;
+  limits?: Partial<ScanLimits>;
+  onProgress?: (done: number, total: number, path: string) => void;
+  /** Hash each file (SHA-256) for the report; on by default. */
+  hash?: boolean;
+}
+
+const FAIL_CLOSED = new Set(['scan.file.unparseable', 'scan.file.limit-reached', 'scan.archive.encrypted']);
+
+async function hashFile(path: string): Promise<string> {
+  const { createReadStream } = await import('node:fs');
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  return h.digest('hex');
+}
+
+function finish(ctx: ScanContext, path: string, size: number, sha256: string, started: number): ScannedFile {
+  return {
+    path,
+    format: [...ctx.formats].join(',') || 'unknown',
+    sha256,
+    size,
+    findings: ctx.findings,
+    durationMs: Math.round((performance.now() - started) * 100) / 100,
+    scanned: ctx.recognised,
+    unscannable: ctx.findings.some((f) => FAIL_CLOSED.has(f.ruleId)),
+  };
+}
+
+async function guard(ctx: ScanContext, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } catch (e) {
+    // A parser bug must never turn into a pass: record it as an unparseable finding.
+    ctx.add('scan.file.unparseable', { title: `Scan failed: ${(e as Error)?.message ?? String(e)}`, evidence: { error: String(e) } });
+  }
+}
+
+/** Scans bytes already in memory (an upload); `name` is used in findings and as a tie-breaker only. */
+export async function scanBuffer(bytes: Uint8Array, name: string, options: ScanOptions = {}): Promise<ScannedFile> {
+  const started = performance.now();
+  const ctx = new ScanContext(name, options.policy ?? BUILTIN_POLICY, { ...DEFAULT_LIMITS, ...options.limits });
+  await guard(ctx, () => scanSource(ctx, new MemSource(bytes), undefined, 0, { name }));
+  return finish(ctx, name, bytes.length, createHash('sha256').update(bytes).digest('hex'), started);
+}
+
+/** Scans one file on disk; tensor data is read only where a format needs it (headers, pickles). */
+export async function scanFile(path: string, options: ScanOptions = {}, display = path): Promise<ScannedFile> {
+  const started = performance.now();
+  const ctx = new ScanContext(display, options.policy ?? BUILTIN_POLICY, { ...DEFAULT_LIMITS, ...options.limits });
+  let opened: ReturnType<typeof FileSource.open>;
+  try {
+    opened = FileSource.open(path);
+  } catch (e) {
+    throw new BulwarkError('BW_ERR_IO', `${path}: cannot open (${(e as Error).message})`, { cause: e });
+  }
+  try {
+    await guard(ctx, () => scanSource(ctx, opened.src, undefined, 0, { name: path }));
+  } finally {
+    opened.close();
+  }
+  const sha256 = options.hash === false ? '' : await hashFile(path);
+  return finish(ctx, display, opened.src.size, sha256, started);
+}
+
+interface Target {
+  abs: string;
+  display: string;
+  symlink?: { target: string; outside: boolean };
+}
+
+async function collect(paths: string[]): Promise<Target[]> {
+  const out: Target[] = [];
+  for (const p of paths) {
+    const abs = resolve(p);
+    let st: Awaited<ReturnType<typeof lstat>>;
+    try {
+      st = await lstat(abs);
+    } catch (e) {
+      throw new BulwarkError('BW_ERR_IO', `${p}: no such file or directory`, { cause: e });
+    }
+    if (st.isFile()) out.push({ abs, display: p });
+    else if (st.isSymbolicLink()) {
+      // An explicitly named link is followed: the user asked for it.
+      const real = await realpath(abs).catch(() => undefined);
+      if (real) out.push({ abs: real, display: p });
+      else throw new BulwarkError('BW_ERR_IO', `${p}: dangling symbolic link`);
+    } else if (st.isDirectory()) {
+      const root = await realpath(abs);
+      const walk = async (dir: string): Promise<void> => {
+        const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => comparePathComponents(a.name, b.name));
+        for (const e of entries) {
+          const full = join(dir, e.name);
+          const display = join(p, relative(abs, full)).split(sep).join('/');
+          if (e.isDirectory()) await walk(full);
+          else if (e.isFile()) out.push({ abs: full, display });
+          else if (e.isSymbolicLink()) {
+            const target = await readlink(full).catch(() => '');
+            const real = await realpath(full).catch(() => resolve(dirname(full), target));
+            const outside = !(real === root || real.startsWith(root + sep));
+            out.push({ abs: full, display, symlink: { target, outside } });
+          }
+        }
+      };
+      await walk(abs);
+    } else throw new BulwarkError('BW_ERR_IO', `${p}: not a regular file or directory`);
+  }
+  return out;
+}
+
+function symlinkResult(t: Target, policy: Policy): ScannedFile {
+  const ctx = new ScanContext(t.display, policy, DEFAULT_LIMITS);
+  ctx.add('scan.archive.path-traversal', {
+    severity: t.symlink!.outside ? 'high' : 'low',
+    title: `Symbolic link to ${JSON.stringify(t.symlink!.target)}${t.symlink!.outside ? ' points outside the scanned directory' : ' (not followed)'}`,
+    evidence: { target: t.symlink!.target },
+  });
+  return { ...finish(ctx, t.display, 0, '', performance.now()), format: 'symlink' };
+}
+
+/** Scans files, directories (recursively) and archives; the entry point for the CLI, server and store. */
+export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
+  const started = performance.now();
+  const policy = options.policy ?? BUILTIN_POLICY;
+  const targets = await collect(paths);
+  const files: ScannedFile[] = new Array(targets.length);
+  const jobs = Math.max(1, Math.min(options.jobs ?? 4, 64));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= targets.length) return;
+      const t = targets[i]!;
+      files[i] = t.symlink ? symlinkResult(t, policy) : await scanFile(t.abs, { ...options, policy }, t.display);
+      done++;
+      options.onProgress?.(done, targets.length, t.display);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(jobs, targets.length) }, worker));
+  const findings = files.flatMap((f) => f.findings);
+  return {
+    files,
+    findings,
+    summary: {
+      files: files.length,
+      scanned: files.filter((f) => f.scanned).length,
+      bySeverity: countBySeverity(findings),
+      unscannable: files.filter((f) => f.unscannable).length,
+      durationMs: Math.round(performance.now() - started),
+      policy: `${policy.name}@${policy.version}`,
+    },
+  };
+}

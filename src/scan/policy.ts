@@ -1,0 +1,169 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { BulwarkError } from '../core/index.ts';
+import builtinJson from './policy/builtin.json' with { type: 'json' };
+
+/** The pickle policy as data: a versioned JSON file, overridable per project with `--policy`. */
+export const PolicyFile = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string(),
+    version: z.string(),
+    description: z.string().optional(),
+    /** `builtin` to add to the default policy instead of replacing it. */
+    extends: z.literal('builtin').optional(),
+    allow: z.array(z.string()).default([]),
+    denyWithinAllowed: z.array(z.string()).default([]),
+    dangerous: z.record(z.string(), z.array(z.string())).default({}),
+    strictPackages: z.array(z.string()).default([]),
+    aliases: z.record(z.string(), z.string()).default({}),
+    nestedLoaders: z.record(z.string(), z.object({ arg: z.number().int().nonnegative() })).default({}),
+    suspiciousArgumentPatterns: z.array(z.string()).default([]),
+  })
+  .strict();
+export type PolicyFile = z.infer<typeof PolicyFile>;
+
+export type Verdict =
+  | { kind: 'allow'; canonical: string }
+  | { kind: 'dangerous'; canonical: string; category: string; matched: string; viaAlias: boolean }
+  | { kind: 'sensitive'; canonical: string; reason: string }
+  | { kind: 'unknown'; canonical: string };
+
+export interface Policy {
+  name: string;
+  version: string;
+  classify(module: string, name: string): Verdict;
+  nestedLoader(canonical: string): { arg: number } | undefined;
+  suspiciousArgument(s: string): string | undefined;
+}
+
+interface Patterns {
+  exact: Set<string>;
+  prefixes: string[];
+}
+
+function patterns(list: string[]): Patterns {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  for (const p of list) {
+    if (p.endsWith('.*')) prefixes.push(p.slice(0, -2));
+    else exact.add(p);
+  }
+  return { exact, prefixes };
+}
+
+function matchesPrefix(prefixes: string[], s: string): string | undefined {
+  for (const p of prefixes) if (s === p || s.startsWith(`${p}.`)) return `${p}.*`;
+  return undefined;
+}
+
+export function compilePolicy(file: PolicyFile): Policy {
+  const allow = patterns(file.allow);
+  const denyAllowed = patterns(file.denyWithinAllowed);
+  const dangerous = Object.entries(file.dangerous).map(([category, list]) => ({ category, ...patterns(list) }));
+  const strict = new Set(file.strictPackages);
+  const suspicious = file.suspiciousArgumentPatterns.map((p) => new RegExp(p, 'i'));
+
+  function dangerousMatch(candidate: string): { category: string; matched: string } | undefined {
+    for (const d of dangerous) {
+      if (d.exact.has(candidate)) return { category: d.category, matched: candidate };
+      // An attribute of a dangerous callable (`builtins.getattr.__call__`) is as dangerous.
+      for (const e of d.exact) if (candidate.startsWith(`${e}.`)) return { category: d.category, matched: e };
+      const m = matchesPrefix(d.prefixes, candidate);
+      if (m) return { category: d.category, matched: m };
+    }
+    return undefined;
+  }
+
+  return {
+    name: file.name,
+    version: file.version,
+    classify(module, name) {
+      const canonical = `${module}.${name}`;
+      const dotted = name.includes('.');
+      const denied = denyAllowed.exact.has(canonical) || matchesPrefix(denyAllowed.prefixes, canonical) !== undefined;
+      if (!denied) {
+        if (allow.exact.has(canonical)) return { kind: 'allow', canonical };
+        // Module-wide allows cover classes and functions defined in the module, not attribute paths.
+        if (!dotted && matchesPrefix(allow.prefixes, module)) return { kind: 'allow', canonical };
+      }
+      // find_class walks `name` with getattr at protocol >= 4, so `pathlib` + `os.system` is os.system:
+      // test every suffix of the dotted path, after mapping known private aliases (`tempfile._os`).
+      const parts = canonical.split('.').map((p) => file.aliases[p] ?? p);
+      const aliased = parts.join('.');
+      for (let k = 0; k < parts.length - 1; k++) {
+        const candidate = parts.slice(k).join('.');
+        const m = dangerousMatch(candidate);
+        if (m) return { kind: 'dangerous', canonical, ...m, viaAlias: k > 0 || aliased !== canonical };
+      }
+      const top = module.split('.')[0]!;
+      if (strict.has(top)) return { kind: 'sensitive', canonical, reason: `${top} is a sensitive package` };
+      if (dotted) return { kind: 'sensitive', canonical, reason: 'attribute path through a module' };
+      return { kind: 'unknown', canonical };
+    },
+    nestedLoader(canonical) {
+      return file.nestedLoaders[canonical];
+    },
+    suspiciousArgument(s) {
+      for (const r of suspicious) if (r.test(s)) return r.source;
+      return undefined;
+    },
+  };
+}
+
+export const BUILTIN_POLICY_FILE: PolicyFile = PolicyFile.parse(builtinJson);
+export const BUILTIN_POLICY: Policy = compilePolicy(BUILTIN_POLICY_FILE);
+
+function merge(base: PolicyFile, over: PolicyFile): PolicyFile {
+  const dangerous: Record<string, string[]> = { ...base.dangerous };
+  for (const [k, v] of Object.entries(over.dangerous)) dangerous[k] = [...(dangerous[k] ?? []), ...v];
+  return {
+    ...base,
+    name: over.name,
+    version: over.version,
+    allow: [...base.allow, ...over.allow],
+    denyWithinAllowed: [...base.denyWithinAllowed, ...over.denyWithinAllowed],
+    dangerous,
+    strictPackages: [...base.strictPackages, ...over.strictPackages],
+    aliases: { ...base.aliases, ...over.aliases },
+    nestedLoaders: { ...base.nestedLoaders, ...over.nestedLoaders },
+    suspiciousArgumentPatterns: [...base.suspiciousArgumentPatterns, ...over.suspiciousArgumentPatterns],
+  };
+}
+
+/** Parses a policy document; `extends: builtin` adds to the default policy. */
+export function parsePolicy(value: unknown, where = '<policy>'): Policy {
+  const parsed = PolicyFile.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${where}: ${issue.path.join('.') || '(top)'}: ${issue.message}`, {
+      field: issue.path.join('.'),
+      status: 400,
+    });
+  }
+  for (const p of parsed.data.suspiciousArgumentPatterns) {
+    try {
+      new RegExp(p);
+    } catch {
+      throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${where}: suspiciousArgumentPatterns: invalid regular expression ${JSON.stringify(p)}`);
+    }
+  }
+  const file = parsed.data.extends === 'builtin' ? merge(BUILTIN_POLICY_FILE, parsed.data) : parsed.data;
+  return compilePolicy(file);
+}
+
+export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new BulwarkError('BW_ERR_IO', `${path}: cannot read policy (${(e as Error).message})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${path}: policy is not valid JSON (${(e as Error).message})`);
+  }
+  return parsePolicy(json, path);
+}
