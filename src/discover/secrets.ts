@@ -71,7 +71,7 @@ const PATTERNS: Pattern[] = [
 
 /** `OPENAI_API_KEY=…`, `api_key: "…"`, `"anthropicApiKey": "…"`, `aws_secret_access_key = …`. */
 const ASSIGNMENT =
-  /(?<name>[A-Za-z_][\w.-]*?(?:api[_-]?key|apikey|api[_-]?token|secret[_-]?key|secret[_-]?access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret))["']?\s*(?::=|[:=]|=>)\s*(?:(?<q>["'`])(?<qv>[^"'`\s]{16,256})\k<q>|(?<uv>[A-Za-z0-9_\-+/=]{16,256})(?![\w.([]))/gi;
+  /(?<name>(?:[A-Za-z_][\w.-]{0,64}?)?(?:api[_-]?key|apikey|api[_-]?token|secret[_-]?key|secret[_-]?access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret))["']?\s*(?::=|[:=]|=>)\s*(?:(?<q>["'`])(?<qv>[^"'`\s]{16,256})\k<q>|(?<uv>[A-Za-z0-9_\-+/=]{16,256})(?![\w.([]))/gi;
 
 const PLACEHOLDER =
   /your|xxxx|\*\*\*|<|>|\$\{|\{\{|changeme|example|placeholder|dummy|redacted|insert|replace|process\.env|os\.environ|getenv/i;

@@ -1,6 +1,7 @@
 import type { CommandModule } from '../context.ts';
 import { assetsCommand } from './assets.ts';
 import { auditCommand } from './audit.ts';
+import { discoverCommand } from './discover.ts';
 import { findingsCommand } from './findings.ts';
 import { initCommand } from './init.ts';
 import { keysCommand } from './keys.ts';
@@ -12,6 +13,7 @@ export const registerCommands: CommandModule[] = [
   initCommand,
   serveCommand,
   assetsCommand,
+  discoverCommand,
   findingsCommand,
   keysCommand,
   auditCommand,
