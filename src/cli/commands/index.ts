@@ -5,6 +5,7 @@ import { discoverCommand } from './discover.ts';
 import { findingsCommand } from './findings.ts';
 import { initCommand } from './init.ts';
 import { keysCommand } from './keys.ts';
+import { scanCommand } from './scan.ts';
 import { serveCommand } from './serve.ts';
 import { signCommands } from './sign.ts';
 
@@ -12,6 +13,7 @@ import { signCommands } from './sign.ts';
 export const registerCommands: CommandModule[] = [
   initCommand,
   serveCommand,
+  scanCommand,
   assetsCommand,
   discoverCommand,
   findingsCommand,
