@@ -17,6 +17,9 @@ export interface Dependency {
 /** Largest dependency file read; real ones are a few KiB. */
 export const MAX_DEPS_FILE_BYTES = 4 * 1024 * 1024;
 
+/** Longest single requirement considered. */
+export const MAX_REQUIREMENT_CHARS = 4096;
+
 /** PEP 503 normalisation, as pip and purl use for PyPI names. */
 export function normalizePypiName(name: string): string {
   return name.toLowerCase().replace(/[-_.]+/g, '-');
@@ -26,6 +29,8 @@ const PEP508 = /^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(\([^)]*\)|[^;@]
 
 /** Parses one PEP 508 requirement (`torch[cuda]>=2.1; python_version>"3.8"`). */
 export function parsePep508(spec: string, source: string): Dependency | undefined {
+  // Real requirements are short; the bound keeps the regex's backtracking small on hostile lines.
+  if (spec.length > MAX_REQUIREMENT_CHARS) return undefined;
   const m = PEP508.exec(spec.trim());
   if (!m) return undefined;
   const constraint = (m[3] ?? '').replace(/[()\s]/g, '') || undefined;
