@@ -12,7 +12,12 @@ const CHROMIUM =
   process.env.BULWARK_CHROMIUM ?? ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
 
 /** Suites that run a second time against PostgreSQL: everything that talks to the store. */
-const PG_SUITES = ['src/store/**/*.test.ts', 'src/server/**/*.test.ts', 'test/api/**/*.test.ts'];
+const PG_SUITES = [
+  'src/store/**/*.test.ts',
+  'src/server/**/*.test.ts',
+  'src/services/**/*.test.ts',
+  'test/api/**/*.test.ts',
+];
 
 function probe(host, port) {
   return new Promise((resolve) => {

@@ -14,6 +14,7 @@ export { type AuditEntry, type AuditVerifyResult, verifyChain, entryHash, GENESI
 export { MIGRATIONS, migrate } from './migrations.ts';
 export { createStore, type Store, type Page, type StoredFinding, type ApiKeyInfo } from './store.ts';
 export type { Job, JobStatus, Jobs } from './jobs.ts';
+export * from './registry.ts';
 
 export interface OpenStoreOptions {
   auditKey?: Buffer;

@@ -147,6 +147,39 @@ export const MIGRATIONS: { id: string; up: string[] }[] = [
       `CREATE INDEX jobs_due ON jobs (status, queue, run_at)`,
     ],
   },
+  {
+    id: '0004_registry',
+    up: [
+      `CREATE TABLE registry_versions (
+        version_id TEXT PRIMARY KEY REFERENCES asset_versions(id) ON DELETE CASCADE,
+        asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        stage TEXT NOT NULL,
+        artifact_path TEXT NOT NULL,
+        stored INTEGER NOT NULL DEFAULT 0,
+        manifest TEXT NOT NULL DEFAULT '[]',
+        signature TEXT NOT NULL DEFAULT '{}',
+        scan TEXT NOT NULL DEFAULT '{}',
+        bom TEXT,
+        integrity TEXT NOT NULL DEFAULT '{}',
+        stage_changed_at TEXT NOT NULL
+      )`,
+      `CREATE INDEX registry_versions_stage ON registry_versions (asset_id, stage)`,
+      `CREATE TABLE registry_history (
+        id TEXT PRIMARY KEY,
+        asset_id TEXT NOT NULL REFERENCES assets(id) ON DELETE CASCADE,
+        version_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        from_stage TEXT,
+        to_stage TEXT NOT NULL,
+        action TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        reason TEXT NOT NULL DEFAULT '',
+        gates TEXT NOT NULL DEFAULT '[]',
+        ts TEXT NOT NULL
+      )`,
+      `CREATE INDEX registry_history_asset ON registry_history (asset_id, ts)`,
+    ],
+  },
 ];
 
 export async function migrate(db: Db): Promise<string[]> {

@@ -19,6 +19,7 @@ import { type AuditEntry, type AuditVerifyResult, entryHash, GENESIS, verifyChai
 import { generateApiKey, parseApiKey, type Role, secretMatches } from './api-keys.ts';
 import type { Db, Param } from './db.ts';
 import { createJobs } from './jobs.ts';
+import { registryQueries } from './registry.ts';
 
 export interface Page<T> {
   items: T[];
@@ -631,6 +632,7 @@ export function createStore(db: Db, options: StoreOptions = {}) {
     keys,
     audit,
     jobs: createJobs(db),
+    registry: registryQueries(db),
     /** Runs `fn` with the audit helper inside one transaction (for engines' stores built on this one). */
     audited,
     async ping(): Promise<boolean> {
