@@ -74,32 +74,34 @@ function Shell({ me, onSignOut }: { me: Me; onSignOut: () => void }) {
   const Component = hit?.page.component;
   return (
     <div className="shell">
-      <nav className="sidebar" aria-label="Console">
-        <Link to="/" className="brand">
-          <Logo />
-          <span>Bulwark</span>
-        </Link>
-        {[...sections].map(([section, list]) => (
-          <div key={section} className="nav-section">
-            <div className="nav-heading">{section}</div>
-            {list.map((p) => (
-              <Link
-                key={p.path}
-                to={p.path}
-                className={`nav-link${active(p) ? ' active' : ''}`}
-                aria-current={active(p) ? 'page' : undefined}
-              >
-                {p.nav!.label}
-              </Link>
-            ))}
+      <aside className="sidebar">
+        <nav className="sidebar-inner" aria-label="Console">
+          <Link to="/" className="brand">
+            <Logo />
+            <span>Bulwark</span>
+          </Link>
+          {[...sections].map(([section, list]) => (
+            <div key={section} className="nav-section">
+              <div className="nav-heading">{section}</div>
+              {list.map((p) => (
+                <Link
+                  key={p.path}
+                  to={p.path}
+                  className={`nav-link${active(p) ? ' active' : ''}`}
+                  aria-current={active(p) ? 'page' : undefined}
+                >
+                  {p.nav!.label}
+                </Link>
+              ))}
+            </div>
+          ))}
+          <div className="nav-foot">
+            <a href="/api/v1/openapi.json" target="_blank" rel="noreferrer">
+              API reference
+            </a>
           </div>
-        ))}
-        <div className="nav-foot">
-          <a href="/api/v1/openapi.json" target="_blank" rel="noreferrer">
-            API reference
-          </a>
-        </div>
-      </nav>
+        </nav>
+      </aside>
       <div className="main">
         <header className="topbar">
           <div className="crumb">{title}</div>

@@ -71,10 +71,9 @@ function Overview() {
             <table className="grid">
               <thead>
                 <tr>
-                  <th>Run</th>
                   <th>Engine</th>
-                  <th>Status</th>
                   <th>Target</th>
+                  <th>Status</th>
                   <th>Took</th>
                   <th>Started</th>
                 </tr>
@@ -82,14 +81,15 @@ function Overview() {
               <tbody>
                 {runs.data.items.map((r) => (
                   <tr key={r.id}>
-                    <td className="mono">
-                      <Link to={`/runs/${encodeURIComponent(r.id)}`}>{r.id}</Link>
+                    <td>
+                      <Link to={`/runs/${encodeURIComponent(r.id)}`} className="strong" title={r.id}>
+                        {r.engine}
+                      </Link>
                     </td>
-                    <td>{r.engine}</td>
+                    <td className="mono small wrap">{r.target || '—'}</td>
                     <td>
                       <RunStatusPill status={r.status} />
                     </td>
-                    <td className="mono small wrap">{r.target || '—'}</td>
                     <td className="nowrap">{fmtDuration(r.durationMs)}</td>
                     <td className="nowrap">{fmtAgo(r.startedAt)}</td>
                   </tr>
