@@ -77,6 +77,10 @@ describe('AI-BOM (CycloneDX 1.6)', () => {
         },
       ]);
       assert.ok(!m.components.some((c: { name: string }) => c.name === 'model.sig'));
+      const rootProp = m.properties.find(
+        (p: { name: string }) => p.name === 'bulwark:model:sha256-of-digests',
+      );
+      assert.equal(rootProp.value, signed.manifest.rootDigest);
       const sigRef = m.externalReferences.find((r: { type: string }) => r.type === 'digital-signature');
       assert.equal(sigRef.url, 'model.sig');
       assert.equal(
