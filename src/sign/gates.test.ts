@@ -110,3 +110,31 @@ describe('registry gates', () => {
     }
   });
 });
+
+describe('artifact digest re-verification', () => {
+  test('names changed and missing artifacts; size changes are caught without hashing', async () => {
+    const { sha256Path } = await import('../core/index.ts');
+    const { checkDigests } = await import('./index.ts');
+    const { tempDir, writeModel } = await import('./test-helpers.ts');
+    const { appendFileSync, rmSync: rm } = await import('node:fs');
+    const { dir, cleanup } = await tempDir();
+    try {
+      await writeModel(dir);
+      const recorded = (await sha256Path(dir)).files;
+      assert.deepEqual(await checkDigests(dir, recorded), {
+        ok: true,
+        verified: 6,
+        changed: [],
+        missing: [],
+      });
+      appendFileSync(join(dir, 'a.b'), '!');
+      rm(join(dir, 'a0'));
+      const r = await checkDigests(dir, recorded);
+      assert.equal(r.ok, false);
+      assert.deepEqual(r.changed, ['a.b']);
+      assert.deepEqual(r.missing, ['a0']);
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -7,3 +7,4 @@ export * from './kek.ts';
 export * from './bom.ts';
 export * from './deps.ts';
 export * from './gates.ts';
+export * from './digests.ts';

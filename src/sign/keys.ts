@@ -10,11 +10,11 @@ import {
 import { readFile } from 'node:fs/promises';
 import { BulwarkError } from '../core/index.ts';
 
-export const SIGNING_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ed25519', 'ml-dsa-65'] as const;
+export const SIGNING_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'ed25519', 'ml-dsa-65'] as const;
 export type SigningAlgorithm = (typeof SIGNING_ALGORITHMS)[number];
 
 /** The classic algorithms the OpenSSF model-signing verifiers understand. */
-export const CLASSIC_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ed25519'] as const;
+export const CLASSIC_ALGORITHMS = ['ecdsa-p256', 'ecdsa-p384', 'ecdsa-p521', 'ed25519'] as const;
 
 export interface SigningKeyPair {
   algorithm: SigningAlgorithm;
@@ -35,6 +35,9 @@ export function genSigningKey(algorithm: SigningAlgorithm): SigningKeyPair {
       break;
     case 'ecdsa-p384':
       pair = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+      break;
+    case 'ecdsa-p521':
+      pair = generateKeyPairSync('ec', { namedCurve: 'P-521' });
       break;
     case 'ed25519':
       pair = generateKeyPairSync('ed25519');
@@ -73,11 +76,12 @@ export function algorithmOf(key: KeyObject, where = 'key'): SigningAlgorithm {
     const curve = key.asymmetricKeyDetails?.namedCurve;
     if (curve === 'prime256v1' || curve === 'P-256') return 'ecdsa-p256';
     if (curve === 'secp384r1' || curve === 'P-384') return 'ecdsa-p384';
+    if (curve === 'secp521r1' || curve === 'P-521') return 'ecdsa-p521';
     throw new BulwarkError('BW_ERR_VALIDATION', `${where}: unsupported EC curve ${curve ?? 'unknown'}`);
   }
   throw new BulwarkError(
     'BW_ERR_VALIDATION',
-    `${where}: unsupported key type ${type ?? 'unknown'} (use ECDSA P-256/P-384, Ed25519 or ML-DSA-65)`,
+    `${where}: unsupported key type ${type ?? 'unknown'} (use ECDSA P-256/P-384/P-521, Ed25519 or ML-DSA-65)`,
   );
 }
 
@@ -85,6 +89,7 @@ export function algorithmOf(key: KeyObject, where = 'key'): SigningAlgorithm {
 function digestFor(alg: SigningAlgorithm): string | null {
   if (alg === 'ecdsa-p256') return 'sha256';
   if (alg === 'ecdsa-p384') return 'sha384';
+  if (alg === 'ecdsa-p521') return 'sha512';
   return null; // Ed25519 and ML-DSA sign the message itself
 }
 
