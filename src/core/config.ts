@@ -21,6 +21,13 @@ export const ServerConfig = z
     trustProxy: z.boolean().default(false),
     /** Serve the web console from the same port. */
     console: z.boolean().default(true),
+    /**
+     * Directories the server may read when an API call names a path (server-side scans, registry
+     * pushes). Empty: only uploads are accepted.
+     */
+    allowedPaths: z.array(z.string()).default([]),
+    /** Run background jobs (scheduled re-verification, queued scans) in this process. */
+    worker: z.boolean().default(true),
   })
   .strict();
 

@@ -14,6 +14,7 @@ export const ERROR_CODES = {
   BW_ERR_FORBIDDEN: 403,
   BW_ERR_NOT_FOUND: 404,
   BW_ERR_CONFLICT: 409,
+  BW_ERR_GATE_FAILED: 409,
   BW_ERR_PAYLOAD_TOO_LARGE: 413,
   BW_ERR_RATE_LIMITED: 429,
   BW_ERR_UPSTREAM: 502,
@@ -46,8 +47,13 @@ export class BulwarkError extends Error {
     this.details = options.details;
   }
 
-  toJSON(): { code: string; message: string; field?: string } {
-    return { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) };
+  toJSON(): { code: string; message: string; field?: string; details?: Record<string, unknown> } {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.field ? { field: this.field } : {}),
+      ...(this.details ? { details: this.details } : {}),
+    };
   }
 }
 

@@ -275,3 +275,102 @@ describe(`REST API on ${DB}`, () => {
     assert.equal(r.headers['x-content-type-options'], 'nosniff');
   });
 });
+
+describe(`registry API on ${DB}`, () => {
+  it('pushes from an allowed path, refuses other paths, promotes with gate results and rolls back', async () => {
+    const { mkdtempSync, writeFileSync, mkdirSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { createRegistryService, RegistryConfig } = await import('../services/registry.ts');
+    const { defaultRegistryEngines } = await import('../services/engines.ts');
+    const t = await testStore();
+    const root = mkdtempSync(join(tmpdir(), 'bw-reg-api-'));
+    const models = join(root, 'models');
+    for (const v of ['1', '2']) {
+      mkdirSync(join(models, `m${v}`), { recursive: true });
+      writeFileSync(join(models, `m${v}`, 'weights.bin'), `weights ${v}`);
+    }
+    const registry = createRegistryService({
+      store: t.store,
+      home: join(root, 'home'),
+      config: RegistryConfig.parse({
+        gates: { approved: { requireIntegrity: true }, production: { requireBom: true } },
+      }),
+      engines: defaultRegistryEngines(),
+    });
+    const app = await buildServer({ store: t.store, consoleDir: false, registry, allowedPaths: [models] });
+    const admin = (await t.store.keys.create({ name: 'a', role: 'admin' }, 'setup')).key;
+    const viewer = (await t.store.keys.create({ name: 'v', role: 'viewer' }, 'setup')).key;
+    const h = { authorization: `Bearer ${admin}` };
+    let r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/registry',
+      headers: h,
+      payload: { path: root, name: 'm', version: '1' },
+    });
+    assert.equal(r.statusCode, 403, 'outside allowedPaths');
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/registry',
+      headers: h,
+      payload: { path: join(models, 'm1', '..', '..'), name: 'm', version: '1' },
+    });
+    assert.equal(r.statusCode, 403, 'no escape with ..');
+    for (const v of ['1', '2']) {
+      r = await app.inject({
+        method: 'POST',
+        url: '/api/v1/registry',
+        headers: h,
+        payload: { path: join(models, `m${v}`), name: 'm', version: v },
+      });
+      assert.equal(r.statusCode, 201, r.body);
+    }
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/registry/m/versions/1/promote',
+      headers: { authorization: `Bearer ${viewer}` },
+      payload: { to: 'approved' },
+    });
+    assert.equal(r.statusCode, 403);
+    for (const v of ['1', '2']) {
+      for (const to of ['approved', 'production']) {
+        r = await app.inject({
+          method: 'POST',
+          url: `/api/v1/registry/m/versions/${v}/promote`,
+          headers: h,
+          payload: { to },
+        });
+        assert.equal(r.statusCode, 200, r.body);
+      }
+    }
+    r = await app.inject({
+      method: 'GET',
+      url: '/api/v1/registry/m/versions/2/gates?to=production',
+      headers: h,
+    });
+    assert.deepEqual(
+      r.json().gates.map((g: { gate: string }) => g.gate),
+      ['bom', 'integrity'],
+    );
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/registry/m/rollback',
+      headers: h,
+      payload: { reason: 'bad outputs' },
+    });
+    assert.deepEqual(r.json(), { from: '2', to: '1' });
+    r = await app.inject({ method: 'GET', url: '/api/v1/registry/m', headers: h });
+    assert.equal(r.json().history[0].action, 'rollback');
+    assert.equal(r.json().history[0].reason, 'bad outputs');
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/registry/m/versions/2/promote',
+      headers: h,
+      payload: { to: 'approved' },
+    });
+    assert.equal(r.statusCode, 409);
+    assert.equal(r.json().error.code, 'BW_ERR_CONFLICT');
+    await app.close();
+    await t.cleanup();
+  });
+});

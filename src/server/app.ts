@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { BulwarkError, isBulwarkError } from '../core/index.ts';
+import type { RegistryService } from '../services/registry.ts';
 import type { Store } from '../store/index.ts';
 import { createMetrics } from './metrics.ts';
 import { openApiDocument } from './openapi.ts';
@@ -22,6 +23,9 @@ export interface ServerOptions {
   consoleDir?: string | false;
   /** Extra route modules (engines that plug into the control plane). */
   routes?: RouteDef[];
+  registry?: RegistryService;
+  /** Directories API calls may name (server.allowedPaths). */
+  allowedPaths?: string[];
 }
 
 const DEFAULT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -81,27 +85,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     }
     const e = err as { statusCode?: number; code?: string; message: string; validation?: unknown };
     if (e.statusCode === 413 || e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
-      return reply
-        .code(413)
-        .send({
-          error: {
-            code: 'BW_ERR_PAYLOAD_TOO_LARGE',
-            message: `request body exceeds the limit of ${app.initialConfig.bodyLimit} bytes`,
-            field: 'body',
-          },
-        });
+      return reply.code(413).send({
+        error: {
+          code: 'BW_ERR_PAYLOAD_TOO_LARGE',
+          message: `request body exceeds the limit of ${app.initialConfig.bodyLimit} bytes`,
+          field: 'body',
+        },
+      });
     }
     if (e.statusCode && e.statusCode >= 400 && e.statusCode < 500) {
       // Fastify's own 4xx (bad JSON, wrong content type): keep its message, our shape.
-      return reply
-        .code(e.statusCode)
-        .send({
-          error: {
-            code: e.code?.startsWith('FST_') ? `BW_ERR_BAD_REQUEST` : 'BW_ERR_BAD_REQUEST',
-            message: e.message,
-            field: 'body',
-          },
-        });
+      return reply.code(e.statusCode).send({
+        error: {
+          code: e.code?.startsWith('FST_') ? `BW_ERR_BAD_REQUEST` : 'BW_ERR_BAD_REQUEST',
+          message: e.message,
+          field: 'body',
+        },
+      });
     }
     req.log.error({ err }, 'unhandled error');
     return reply
@@ -161,7 +161,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       handler: async () => doc,
     }),
   );
-  registerRoutes(app, routes, { store });
+  registerRoutes(app, routes, {
+    store,
+    ...(options.registry ? { registry: options.registry } : {}),
+    allowedPaths: options.allowedPaths ?? [],
+  });
 
   const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE : options.consoleDir;
   if (consoleDir && existsSync(consoleDir)) {

@@ -1,11 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { BulwarkError } from '../core/index.ts';
+import type { RegistryService } from '../services/registry.ts';
 import type { Store } from '../store/index.ts';
 import { type Access, authenticate, type Principal } from './auth.ts';
 
 export interface RouteDeps {
   store: Store;
+  registry?: RegistryService;
+  /** Directories API calls may name (server.allowedPaths). */
+  allowedPaths?: string[];
 }
 
 export interface RouteContext<P, Q, B> {

@@ -1,8 +1,10 @@
 import { buildServer } from '../../server/app.ts';
+import { startWorker } from '../../server/worker.ts';
 import { openConfiguredStore } from '../../store/index.ts';
 import { action, type CommandModule, common } from '../context.ts';
 import { UsageError } from '../output.ts';
 import { ensureInitialised } from './init.ts';
+import { registryFor } from './registry.ts';
 
 export const serveCommand: CommandModule = (program, ctx) => {
   common(program.command('serve'))
@@ -22,7 +24,10 @@ export const serveCommand: CommandModule = (program, ctx) => {
         const host = opts.host ?? loaded.config.server.host;
         const store = await openConfiguredStore(loaded);
         const key = await ensureInitialised(store, loaded);
+        const registry = registryFor(store, loaded);
         const app = await buildServer({
+          registry,
+          allowedPaths: loaded.config.server.allowedPaths,
           store,
           bodyLimit: loaded.config.server.bodyLimit,
           requestTimeoutMs: loaded.config.server.requestTimeoutMs,
@@ -31,6 +36,21 @@ export const serveCommand: CommandModule = (program, ctx) => {
           ...(loaded.config.server.console ? {} : { consoleDir: false as const }),
         });
         const address = await app.listen({ host, port });
+        // Background jobs: scheduled re-verification of registered artifacts (one run per period across
+        // every server process sharing the database).
+        const everyMs = registry.config.reverifyEveryMinutes * 60_000;
+        const worker = loaded.config.server.worker
+          ? startWorker({
+              store,
+              handlers: {
+                'registry.reverify': async () => ({
+                  results: (await registry.verify({ actor: 'system:scheduler' })).length,
+                }),
+              },
+              schedules: everyMs > 0 ? [{ queue: 'registry.reverify', everyMs }] : [],
+              onError: (e) => app.log.error({ err: e }, 'background job failed'),
+            })
+          : undefined;
         const db = loaded.databaseUrl.startsWith('sqlite:')
           ? loaded.databaseUrl
           : loaded.databaseUrl.replace(/\/\/[^@/]*@/, '//***@');
@@ -53,6 +73,7 @@ export const serveCommand: CommandModule = (program, ctx) => {
             const force = setTimeout(() => process.exit(1), 10_000);
             force.unref();
             await app.close();
+            await worker?.stop();
             await store.close();
             resolve();
           };

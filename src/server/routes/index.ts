@@ -2,6 +2,7 @@ import type { RouteDef } from '../route.ts';
 import { adminRoutes } from './admin.ts';
 import { assetRoutes } from './assets.ts';
 import { findingRoutes } from './findings.ts';
+import { registryRoutes } from './registry.ts';
 
 /** Every REST route of the control plane. Engines add their route modules here. */
-export const apiRoutes: RouteDef[] = [...assetRoutes, ...findingRoutes, ...adminRoutes];
+export const apiRoutes: RouteDef[] = [...assetRoutes, ...findingRoutes, ...adminRoutes, ...registryRoutes];
