@@ -69,6 +69,21 @@ describe('code scanning', () => {
     assert.deepEqual(names('import mistralai; from llama_index import x; claude-code; gpt-3'), []);
   });
 
+  it('finds model names and endpoints in YAML config', () => {
+    const hits = scanText(
+      'llm:\n  model: gpt-4o\n  endpoint: https://contoso.openai.azure.com/openai/deployments/chat\n',
+      'config',
+    );
+    assert.deepEqual(
+      hits.map((h) => (h.type === 'model' ? h.name : h.type === 'endpoint' ? h.provider : h.type)),
+      ['gpt-4o', 'azure-openai'],
+    );
+    assert.deepEqual(
+      hits.map((h) => h.line),
+      [2, 3],
+    );
+  });
+
   it('classifies model endpoints and ignores other URLs', () => {
     assert.equal(
       classifyUrl('https://myco.openai.azure.com/openai/deployments/x?api-version=1')?.provider,
@@ -124,6 +139,13 @@ describe('plain-text credentials', () => {
     assert.deepEqual(findSecrets(`const k = "${'sk-proj-'}${'x'.repeat(50)}"`), []);
   });
 
+  it('takes bare values as secrets in config files only, where code would have a variable name', () => {
+    const line = 'OPENAI_API_KEY=Xk29fQ7mVb3LpZ8rT1wYc6Hd';
+    assert.equal(scanText(line, 'config').filter((h) => h.type === 'secret').length, 1);
+    assert.equal(scanText('client = OpenAI(api_key=settings_openai_key_v2_prod)', 'python').length, 0);
+    assert.equal(scanText(`client = OpenAI(api_key="${fakeKey('', 30, 7)}")`, 'python').length, 1);
+  });
+
   it('masks every key in the evidence line, and never shows short secrets', () => {
     const a = fakeKey('hf_', 34, 31);
     const b = fakeKey('sk-proj-', 50, 32);
@@ -146,12 +168,16 @@ describe('plain-text credentials', () => {
 
   it('never throws on random text', () => {
     fc.assert(
-      fc.property(fc.string({ maxLength: 600 }), fc.constantFrom('python', 'js', 'text'), (s, lang) => {
-        scanText(s, lang as 'python');
-        scanManifest('package.json', s);
-        scanManifest('requirements.txt', s);
-        scanManifest('pyproject.toml', s);
-      }),
+      fc.property(
+        fc.string({ maxLength: 600 }),
+        fc.constantFrom('python', 'js', 'config', 'text'),
+        (s, lang) => {
+          scanText(s, lang as 'python');
+          scanManifest('package.json', s);
+          scanManifest('requirements.txt', s);
+          scanManifest('pyproject.toml', s);
+        },
+      ),
       { numRuns: 1000 },
     );
   });

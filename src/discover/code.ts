@@ -9,7 +9,8 @@ import { type LibraryHit, matchJsPackage, matchPypiPackage, matchPythonModule } 
 import { API_PATH, findEndpoints, findModelNames } from './models.ts';
 import { findSecrets, redactAround, type SecretMatch } from './secrets.ts';
 
-export type Language = 'python' | 'js' | 'text';
+/** `config` files may hold bare (unquoted) secret values; in `text` (other code) a bare word is a name. */
+export type Language = 'python' | 'js' | 'config' | 'text';
 
 export type TextHit =
   | { type: 'library'; lib: string; tags: string[]; line: number; column: number; snippet: string }
@@ -20,7 +21,7 @@ export type TextHit =
 
 const PY_EXT = new Set(['.py', '.pyi', '.pyw']);
 const JS_EXT = new Set(['.js', '.jsx', '.mjs', '.cjs', '.ts', '.tsx', '.mts', '.cts', '.vue', '.svelte']);
-const TEXT_EXT = new Set([
+const CONFIG_EXT = new Set([
   '.json',
   '.yaml',
   '.yml',
@@ -30,12 +31,14 @@ const TEXT_EXT = new Set([
   '.conf',
   '.properties',
   '.env',
+  '.tfvars',
+]);
+const TEXT_EXT = new Set([
   '.sh',
   '.bash',
   '.zsh',
   '.ps1',
   '.tf',
-  '.tfvars',
   '.go',
   '.java',
   '.kt',
@@ -51,15 +54,8 @@ const TEXT_EXT = new Set([
   '.http',
 ]);
 const LOCK_FILES = new Set(['package-lock.json', 'npm-shrinkwrap.json', 'pnpm-lock.yaml', 'yarn.lock']);
-const TEXT_NAMES = new Set([
-  'dockerfile',
-  'containerfile',
-  'makefile',
-  'procfile',
-  'pipfile',
-  '.npmrc',
-  '.netrc',
-]);
+const TEXT_NAMES = new Set(['dockerfile', 'containerfile', 'makefile', 'procfile']);
+const CONFIG_NAMES = new Set(['pipfile', '.npmrc', '.netrc', '.pypirc']);
 
 /** How to scan a file, from its name; undefined for files that are not source or config. */
 export function languageOf(relPath: string): Language | 'notebook' | undefined {
@@ -71,8 +67,9 @@ export function languageOf(relPath: string): Language | 'notebook' | undefined {
   if (PY_EXT.has(ext)) return 'python';
   if (JS_EXT.has(ext)) return 'js';
   if (ext === '.ipynb') return 'notebook';
-  if (name === '.env' || name.startsWith('.env.') || name.endsWith('.env')) return 'text';
-  if (/^requirements.*\.txt$/.test(name) || name === 'constraints.txt') return 'text';
+  if (name === '.env' || name.startsWith('.env.') || name.endsWith('.env')) return 'config';
+  if (/^requirements.*\.txt$/.test(name) || name === 'constraints.txt') return 'config';
+  if (CONFIG_EXT.has(ext) || CONFIG_NAMES.has(name)) return 'config';
   if (TEXT_EXT.has(ext) || TEXT_NAMES.has(name)) return 'text';
   return undefined;
 }
@@ -121,7 +118,7 @@ function scanSpan(span: string, offset: number, lineNo: number, lang: Language, 
     out.push({ type: 'endpoint', ...e, line: lineNo, column: e.column + offset });
   const p = API_PATH.exec(span);
   if (p) out.push({ type: 'api-path', path: p[0], line: lineNo, column: p.index + offset + 1 });
-  const secrets = findSecrets(span).map((s) => ({ ...s, index: s.index + offset }));
+  const secrets = findSecrets(span, lang === 'config').map((s) => ({ ...s, index: s.index + offset }));
   for (const s of secrets) {
     out.push({ type: 'secret', match: s, line: lineNo, column: s.index + 1, redacted: '' });
   }

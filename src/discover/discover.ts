@@ -415,7 +415,7 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
     if (report.language === 'notebook') {
       const cells = notebookCells(report.text);
       if (cells) for (const c of cells) absorb(rel, scanText(c.source, 'python'), `cells[${c.index}]`);
-      else absorb(rel, scanText(report.text, 'text'));
+      else absorb(rel, scanText(report.text, 'config'));
       continue;
     }
     absorb(rel, [...scanManifest(rel, report.text), ...scanText(report.text, report.language)]);

@@ -99,8 +99,11 @@ function looksRandom(v: string): boolean {
   return /[A-Za-z]/.test(v) && /\d/.test(v) && entropy(v) >= 3.5 && !PLACEHOLDER.test(v);
 }
 
-/** Every credential in one line of text. */
-export function findSecrets(line: string): SecretMatch[] {
+/**
+ * Every credential in one line of text. `bareValues` accepts unquoted values after `NAME=` (as in
+ * .env, YAML, TOML); in source code an unquoted value is a variable name, not a secret.
+ */
+export function findSecrets(line: string, bareValues = true): SecretMatch[] {
   const out: SecretMatch[] = [];
   const taken: Array<[number, number]> = [];
   const free = (a: number, b: number) => taken.every(([x, y]) => b <= x || a >= y);
@@ -130,7 +133,7 @@ export function findSecrets(line: string): SecretMatch[] {
   }
   for (const m of line.matchAll(ASSIGNMENT)) {
     const g = m.groups ?? {};
-    const value = g.qv ?? g.uv;
+    const value = g.qv ?? (bareValues ? g.uv : undefined);
     if (value === undefined || !looksRandom(value)) continue;
     const index = m.index + m[0].lastIndexOf(value);
     if (!free(index, index + value.length)) continue;

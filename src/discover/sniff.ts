@@ -6,7 +6,7 @@
 import { extname } from 'node:path';
 import { isGguf, readGgufHeader } from './gguf.ts';
 import { sniffOnnx } from './onnx.ts';
-import { isZip } from './zip.ts';
+import { isZip, readLocalMembers } from './zip.ts';
 
 export type ArtifactKind = 'model' | 'dataset';
 
@@ -110,6 +110,10 @@ const FRAMEWORKS = new Set([
 // STACK_GLOBAL consumes (SHORT_BINUNICODE 0x8c, BINUNICODE 'X' with a 4-byte length).
 const PICKLE_MODULES =
   /c([A-Za-z_][\w.]*)\n[A-Za-z_][\w.]*\n|\x8c[\s\S]([A-Za-z_][\w.]*)|X[\s\S]{4}([A-Za-z_][\w.]*)/g;
+const MODEL_MEMBER = /\.(pt|pth|ckpt|bin|safetensors|onnx|gguf|h5|hdf5|keras|tflite|npy|mlmodel)$/i;
+// Opcodes a protocol 0/1 pickle can start with (MARK, GLOBAL, INST, empty containers, constants).
+const TEXT_PICKLE_START = /^[(ci})\]NISVXUTKJMLFGldP]/;
+const STRONG_PICKLE_EXT = new Set(['.pkl', '.pickle', '.dill', '.joblib', '.jbl']);
 const MAX_SAFETENSORS_HEADER = 100 * 1024 * 1024;
 
 function startsWith(b: Uint8Array, sig: number[], at = 0): boolean {
@@ -248,8 +252,41 @@ function sniffZip(input: SniffInput, ext: string): Sniffed | undefined {
     };
   }
   if (names.length > 0 && names.every((n) => n.endsWith('.npy'))) {
-    // A pickle inside an .npz member only runs with allow_pickle=True; np.load refuses it by default.
-    return { kind: 'model', format: 'npz', frameworks: ['numpy'], executesCode: false, by: 'magic', detail };
+    // Object arrays inside are pickles (loaded with allow_pickle=True); seen in the members we can read.
+    const objects = readLocalMembers(input.head).some((m) => m.start && sniffNumpy(m.start)?.executesCode);
+    return {
+      kind: 'model',
+      format: 'npz',
+      frameworks: ['numpy'],
+      executesCode: objects,
+      by: 'magic',
+      detail,
+    };
+  }
+  // Any other zip holding pickles (by name, or by the bytes of stored members) or model files.
+  const pickles = new Set(names.filter((n) => /\.(pkl|pickle|dill|joblib)$/i.test(n)));
+  for (const m of readLocalMembers(input.head))
+    if (m.start && pickleProtocol(m.start) !== undefined) pickles.add(m.name);
+  if (pickles.size > 0) {
+    return {
+      kind: 'model',
+      format: 'zip',
+      frameworks: [],
+      executesCode: true,
+      by: 'magic',
+      detail: { ...detail, pickleMembers: [...pickles].slice(0, 10) },
+    };
+  }
+  const models = names.filter((n) => MODEL_MEMBER.test(n));
+  if (models.length > 0) {
+    return {
+      kind: 'model',
+      format: 'zip',
+      frameworks: [],
+      executesCode: false,
+      by: 'magic',
+      detail: { ...detail, modelMembers: models.slice(0, 10) },
+    };
   }
   if (['.pt', '.pth', '.ckpt', '.bin', '.keras', '.npz', '.mar'].includes(ext)) {
     return { kind: 'model', format: 'zip', frameworks: [], executesCode: false, by: 'extension', detail };
@@ -417,12 +454,12 @@ export function sniff(input: SniffInput): Sniffed | undefined {
     }
   }
 
-  // Protocol 0/1 pickles have no magic: trust a pickle extension when the stream ends with STOP ('.').
-  if (
-    PICKLE_EXT.has(ext) &&
-    tail[tail.length - 1] === 0x2e &&
-    /^[(cdl}\]NIS]/.test(String.fromCharCode(head[0]!))
-  ) {
+  // Protocol 0/1 pickles have no magic: trust a pickle extension and a plausible first opcode, and for
+  // looser extensions (.bin, .pt) also the STOP opcode ('.') at the end.
+  const textPickle =
+    TEXT_PICKLE_START.test(String.fromCharCode(head[0]!)) &&
+    (STRONG_PICKLE_EXT.has(ext) || (PICKLE_EXT.has(ext) && tail[tail.length - 1] === 0x2e));
+  if (textPickle) {
     return {
       kind: 'model',
       format: ext === '.joblib' || ext === '.jbl' ? 'joblib' : 'pickle',

@@ -1,8 +1,10 @@
 /**
- * Just enough of the ZIP format to list member names from the central directory: PyTorch, Keras 3
- * and NumPy .npz files are zips, and their member names tell them apart. Bounded: reads only the
- * slices it is given and stops at `maxEntries`.
+ * Just enough of the ZIP format to list member names from the central directory (PyTorch, Keras 3
+ * and NumPy .npz files are zips, and their member names tell them apart) and to peek at the first
+ * bytes of the members in the head (a pickle named data.txt is still a pickle). Bounded: reads only
+ * the slices it is given, stops at `maxEntries`, inflates at most 4 KiB into 512 bytes per member.
  */
+import { constants, inflateRawSync } from 'node:zlib';
 
 const EOCD_SIG = 0x06054b50;
 const ZIP64_LOCATOR_SIG = 0x07064b50;
@@ -72,22 +74,66 @@ export function listCentralDirectory(cd: Uint8Array, maxEntries = 10_000): strin
   return names;
 }
 
-/** Names of the local file headers that fit in `head`: a fallback when the central directory is out of reach. */
-export function listLocalHeaders(head: Uint8Array, maxEntries = 64): string[] {
+const START_BYTES = 512;
+
+/**
+ * The first bytes of a member's data: stored bytes as they are, deflated ones inflated from a bounded
+ * slice (a sync flush lets zlib hand back what a truncated stream holds). Encrypted members (flag bit 0)
+ * are ciphertext and skipped by the caller.
+ */
+function memberStart(
+  head: Uint8Array,
+  data: number,
+  method: number,
+  compressed: number,
+): Uint8Array | undefined {
+  if (data >= head.length) return undefined;
+  if (method === 0) return head.subarray(data, Math.min(head.length, data + START_BYTES));
+  if (method !== 8) return undefined;
+  const end = Math.min(head.length, data + Math.min(compressed || 4096, 4096));
+  try {
+    return inflateRawSync(head.subarray(data, end), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+      maxOutputLength: START_BYTES,
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+export interface LocalMember {
+  name: string;
+  /** The first bytes of the member's data when it is stored uncompressed, else undefined. */
+  start?: Uint8Array;
+}
+
+/**
+ * The members whose local headers fit in `head`, with the first bytes of stored (uncompressed) ones:
+ * a fallback when the central directory is out of reach, and a look inside members whatever their name.
+ */
+export function readLocalMembers(head: Uint8Array, maxEntries = 64): LocalMember[] {
   const b = buf(head);
-  const names: string[] = [];
+  const out: LocalMember[] = [];
   let p = 0;
-  while (p + 30 <= b.length && names.length < maxEntries) {
+  while (p + 30 <= b.length && out.length < maxEntries) {
     if (b.readUInt32LE(p) !== LOCAL_SIG) break;
     const flags = b.readUInt16LE(p + 6);
+    const method = b.readUInt16LE(p + 8);
     const compressed = b.readUInt32LE(p + 18);
     const nameLen = b.readUInt16LE(p + 26);
     const extraLen = b.readUInt16LE(p + 28);
     if (p + 30 + nameLen > b.length) break;
-    names.push(b.toString('utf8', p + 30, p + 30 + nameLen));
+    const name = b.toString('utf8', p + 30, p + 30 + nameLen);
+    const data = p + 30 + nameLen + extraLen;
+    const start = (flags & 0x01) === 0 ? memberStart(head, data, method, compressed) : undefined;
+    out.push({ name, ...(start ? { start } : {}) });
     // With a data descriptor the size is not known up front: stop rather than guess.
     if (flags & 0x08 || compressed === 0xffffffff) break;
-    p += 30 + nameLen + extraLen + compressed;
+    p = data + compressed;
   }
-  return names;
+  return out;
+}
+
+export function listLocalHeaders(head: Uint8Array, maxEntries = 64): string[] {
+  return readLocalMembers(head, maxEntries).map((m) => m.name);
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -89,6 +89,20 @@ describe('bulwark discover', () => {
     const bad = await runCli(['discover', fx.root, '--max-files', 'lots'], h.env);
     assert.equal(bad.code, 2);
     assert.match(bad.err, /--max-files lots: expected a positive integer/);
+  });
+
+  it('reads its defaults from the discover section of bulwark.yaml, and names the line of a bad field', async () => {
+    const cfg = join(h.dir, 'bulwark.yaml');
+    writeFileSync(cfg, 'discover:\n  failOn: none\n  hash: false\n  ignore: [".env"]\n');
+    const r = await runCli(['discover', fx.root, '--json', '--config', cfg], h.env);
+    assert.equal(r.code, 0, r.err);
+    const doc = JSON.parse(r.out);
+    assert.ok(!doc.findings.some((f: { location: { path?: string } }) => f.location.path === '.env'));
+    assert.ok(doc.assets.every((a: { metadata: { sha256?: string } }) => a.metadata.sha256 === undefined));
+    writeFileSync(cfg, 'discover:\n  maxFiles: -3\n');
+    const bad = await runCli(['discover', fx.root, '--config', cfg], h.env);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /bulwark\.yaml:2: discover\.maxFiles/);
   });
 
   it('exits 2 for a missing path, an empty folder and a bad --fail-on', async () => {
