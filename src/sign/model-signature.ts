@@ -74,6 +74,9 @@ export async function signModel(modelPath: string, options: SignModelOptions): P
     ...(options.shardSize !== undefined ? { shardSize: options.shardSize } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  // As model_signing does: a signature over nothing would verify any empty directory.
+  if (manifest.resources.length === 0)
+    throw new BulwarkError('BW_ERR_VALIDATION', `${modelPath}: no regular files to sign after exclusions`);
   const bundle = signStatement(manifestToStatement(manifest), options.key, options.pqKey);
   try {
     await writeFile(signaturePath, `${JSON.stringify(bundle, null, 2)}\n`);
@@ -218,4 +221,20 @@ export async function verifyModel(modelPath: string, options: VerifyModelOptions
   if (report.changed.length) report.problems.push(`${report.changed.length} file(s) changed`);
   report.ok = report.problems.length === 0;
   return report;
+}
+
+/**
+ * What the registry's gates need from a verification: `valid` only when the signature and every file
+ * check out, the signer's key fingerprint, and the post-quantum state.
+ */
+export function signatureGateInput(report: VerifyReport): {
+  status: 'valid' | 'invalid';
+  keyFingerprint: string;
+  postQuantum: PqStatus;
+} {
+  return {
+    status: report.ok ? 'valid' : 'invalid',
+    keyFingerprint: report.keyFingerprint,
+    postQuantum: report.pq,
+  };
 }

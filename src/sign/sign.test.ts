@@ -208,6 +208,19 @@ describe('model signing (OpenSSF model_signing v1.0)', () => {
     }
   });
 
+  test('refuses to sign a directory with no files', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const k = genSigningKey('ed25519');
+      await assert.rejects(
+        signModel(dir, { key: parsePrivateKey(k.privateKeyPem) }),
+        /no regular files to sign/,
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+
   test('signs a single-file model with FILE.sig beside it', async () => {
     const { dir, cleanup } = await tempDir();
     try {
