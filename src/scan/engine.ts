@@ -5,7 +5,7 @@ import { listTar } from './containers/tar.ts';
 import { listZip, unsafePath, type ZipEntry } from './containers/zip.ts';
 import { joinMember, type ScanContext } from './context.ts';
 import { scanGguf } from './formats/gguf.ts';
-import { analyzeKerasConfig, analyzeTargets, scanHdf5 } from './formats/keras.ts';
+import { analyzeKerasConfig, analyzeSerializedObjects, analyzeTargets, scanHdf5 } from './formats/keras.ts';
 import { parseNpyHeader } from './formats/npy.ts';
 import { looksLikeOnnx, scanOnnx } from './formats/onnx.ts';
 import { scanSafetensors } from './formats/safetensors.ts';
@@ -371,6 +371,7 @@ function scanConfig(ctx: ScanContext, src: Source, member: string | undefined, k
   } catch {
     return;
   }
+  analyzeSerializedObjects(ctx, json, member);
   const stats = analyzeKerasConfig(ctx, json, member);
   if (stats.layers > 0) {
     ctx.formats.add('keras-config');

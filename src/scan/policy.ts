@@ -91,7 +91,8 @@ export function compilePolicy(file: PolicyFile): Policy {
       // test every suffix of the dotted path, after mapping known private aliases (`tempfile._os`).
       const parts = canonical.split('.').map((p) => file.aliases[p] ?? p);
       const aliased = parts.join('.');
-      for (let k = 0; k < parts.length - 1; k++) {
+      // The deepest match is the object find_class really returns (`tempfile._os.system` is os.system).
+      for (let k = parts.length - 2; k >= 0; k--) {
         const candidate = parts.slice(k).join('.');
         const m = dangerousMatch(candidate);
         if (m) return { kind: 'dangerous', canonical, ...m, viaAlias: k > 0 || aliased !== canonical };

@@ -52,11 +52,11 @@ export function sniff(head: Uint8Array, size: number, name = ''): Kind {
   if (eq(head, 0, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
   if (eq(head, 0, [0x5a, 0x46]) && /^ZF0x[0-9a-fA-F]+/.test(Buffer.from(head.subarray(0, 24)).toString('latin1'))) return 'joblib-zf';
   if (looksLikeTar(head)) return 'tar';
-  if (head.length >= 10 && head[0] === 0x80 && head[1]! <= 5 && head[1]! >= 2) return 'pickle';
+  if (head.length >= 3 && head[0] === 0x80 && head[1]! <= 5 && head[1]! >= 2 && isPickleOpcode(head[2]!)) return 'pickle';
   if (head.length >= 9) {
     const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const n = v.getUint32(0, true) + v.getUint32(4, true) * 2 ** 32;
-    if (n >= 2 && n <= size - 8 && head[8] === 0x7b) return 'safetensors';
+    if (n >= 2 && head[8] === 0x7b && (n <= size - 8 || head[9] === 0x22 || head[9] === 0x7d)) return 'safetensors';
   }
   if (looksLikeOldPickle(head) && !(head[0] === 0x5d && head.length >= 13 && head[12] === 0xff)) return 'pickle';
   // LZMA "alone" (.lzma, joblib's lzma compressor): lc/lp/pb byte, then a power-of-two-ish dictionary.

@@ -100,7 +100,8 @@ async function lzmaRaw(props: Uint8Array, body: Uint8Array, size: number, max: n
       chunks.push(Buffer.from(b));
     },
   };
-  const out = xz.decodeLzma(Buffer.from(body), Buffer.from(props), size, sink);
+  // An unknown size (-1) decodes to the end marker; the sink enforces the budget.
+  const out = xz.decodeLzma(Buffer.from(body), Buffer.from(props), size < 0 ? max + 1 : size, sink);
   if (typeof out !== 'number') return out;
   return Buffer.concat(chunks);
 }

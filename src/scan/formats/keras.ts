@@ -93,6 +93,37 @@ export function analyzeTargets(ctx: ScanContext, text: string, member: string | 
   }
 }
 
+/**
+ * skops `schema.json` (and similar JSON object graphs): `__module__` + `__class__` pairs are imported
+ * and instantiated on load, so each is judged by the pickle policy (CVE-2025-54412/54413/54886).
+ */
+export function analyzeSerializedObjects(ctx: ScanContext, json: unknown, member: string | undefined): void {
+  let budget = 100_000;
+  const seen = new Set<string>();
+  const visit = (v: unknown, depth: number): void => {
+    if (budget-- <= 0 || depth > 200 || !v || typeof v !== 'object') return;
+    if (Array.isArray(v)) {
+      for (const x of v) visit(x, depth + 1);
+      return;
+    }
+    const o = v as Record<string, unknown>;
+    if (typeof o.__module__ === 'string' && typeof o.__class__ === 'string') {
+      const verdict = ctx.policy.classify(o.__module__, o.__class__);
+      const key = `${o.__module__}.${o.__class__}`;
+      if (verdict.kind !== 'allow' && !seen.has(key)) {
+        seen.add(key);
+        ctx.add(verdict.kind === 'dangerous' ? 'scan.pickle.dangerous-callable' : verdict.kind === 'sensitive' ? 'scan.pickle.unsafe-global' : 'scan.pickle.unknown-global', {
+          member,
+          title: `Serialized object graph instantiates ${key}`,
+          evidence: { callable: key, loader: o.__loader__ ?? null, verdict: verdict.kind },
+        });
+      }
+    }
+    for (const x of Object.values(o)) visit(x, depth + 1);
+  };
+  visit(json, 0);
+}
+
 const MARKER = Buffer.from('{"class_name"');
 
 /** Reads a balanced JSON object starting at `off`, string-aware, at most `max` bytes. */
