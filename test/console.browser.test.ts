@@ -66,12 +66,17 @@ async function shot(page: Page, name: string): Promise<void> {
   if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
 }
 
-/** Resolves when `selector` matches exactly `n` elements. */
+/** Resolves when `selector` matches exactly `n` elements; fails naming the selector and the count seen. */
 async function waitForCount(page: Page, selector: string, n: number): Promise<void> {
-  await page.waitForFunction(([sel, count]) => document.querySelectorAll(sel as string).length === count, [
-    selector,
-    n,
-  ] as const);
+  try {
+    await page.waitForFunction(([sel, count]) => document.querySelectorAll(sel as string).length === count, [
+      selector,
+      n,
+    ] as const);
+  } catch (e) {
+    const seen = await page.locator(selector).count();
+    throw new Error(`expected ${n} × ${selector} on ${page.url()}, saw ${seen}: ${(e as Error).message}`);
+  }
 }
 
 describe('web console in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM is not set' }, () => {
@@ -219,6 +224,11 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM
     // Assets list: both assets, the model links to its detail page.
     await page.getByRole('navigation').getByRole('link', { name: 'Assets' }).click();
     await waitForCount(page, 'tr[data-asset]', 2);
+    await page.getByLabel('Kind filter').selectOption('dataset');
+    await waitForCount(page, 'tr[data-asset]', 1);
+    assert.match(await text(page.locator('tr[data-asset]')), /defects-2026q3/);
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await waitForCount(page, 'tr[data-asset]', 2);
     await page.getByRole('link', { name: 'resnet-ft' }).click();
     await page.waitForURL(`${base}/assets/${assetId}`);
     await page.getByRole('heading', { name: /resnet-ft/ }).waitFor();
@@ -264,6 +274,13 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM
     await waitForCount(page, 'tr[data-severity]', 1);
     assert.match(await text(page.locator('tr[data-severity]')), /zip-bomb/);
     await shot(page, 'findings');
+
+    // Runs: the scan over the asset, and its page lists the run's findings.
+    await page.getByRole('navigation').getByRole('link', { name: 'Runs' }).click();
+    await page.locator('.runs-table a[href^="/runs/"]').click();
+    await page.getByRole('heading', { name: /scan run/ }).waitFor();
+    await waitForCount(page, 'tr[data-severity]', 3);
+    assert.match(await text(page.locator('.panel', { hasText: 'Summary' })), /"findings": 3/);
 
     // Audit (admin only): the chain verifies.
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();

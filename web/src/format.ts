@@ -1,3 +1,5 @@
+import type { Location } from '../../src/core/index.ts';
+
 export function fmtTime(iso: string | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
@@ -41,6 +43,17 @@ export function shortHash(h: string | undefined, n = 12): string {
   return bare.length > n ? `${bare.slice(0, n)}…` : bare;
 }
 
-export function plural(n: number, word: string): string {
-  return `${n.toLocaleString('en')} ${word}${n === 1 ? '' : 's'}`;
+/** `model.pt › archive/data.pkl:12 @1187`: a finding's location on one line. */
+export function fmtLocation(l: Location): string {
+  const parts: string[] = [];
+  if (l.path) parts.push(l.path);
+  if (l.member) parts.push(l.member);
+  if (l.url) parts.push(l.url);
+  let s = parts.join(' › ');
+  if (l.line !== undefined) s += `:${l.line}${l.column !== undefined ? `:${l.column}` : ''}`;
+  if (l.offset !== undefined) s += ` @${l.offset}`;
+  if (l.row !== undefined) s += ` row ${l.row}`;
+  if (l.field) s += ` [${l.field}]`;
+  if (l.requestId) s += ` req ${l.requestId}`;
+  return s.trim() || '—';
 }

@@ -1,5 +1,7 @@
 import { type AnchorHTMLAttributes, type MouseEvent, useEffect, useState } from 'react';
 
+export { matchPath } from './paths.ts';
+
 /**
  * A small history-API router: the server answers every non-API GET with index.html, so console URLs
  * (with their filters in the query string) can be bookmarked, shared and reloaded.
@@ -45,30 +47,6 @@ export function useLocation(): RouteLocation {
     };
   }, []);
   return loc;
-}
-
-/** Matches `/assets/:id` against `/assets/a_123`; returns the decoded params or null. */
-export function matchPath(pattern: string, path: string): Record<string, string> | null {
-  const p = pattern.split('/').filter(Boolean);
-  const s = path.split('/').filter(Boolean);
-  if (p.length !== s.length) return null;
-  const params: Record<string, string> = {};
-  for (let i = 0; i < p.length; i++) {
-    const seg = p[i]!;
-    if (seg.startsWith(':')) {
-      try {
-        params[seg.slice(1)] = decodeURIComponent(s[i]!);
-      } catch {
-        return null;
-      }
-    } else if (seg !== s[i]) return null;
-  }
-  return params;
-}
-
-/** `href('/assets/:id', { id })` with the parts encoded. */
-export function href(pattern: string, params: Record<string, string> = {}): string {
-  return pattern.replace(/:([A-Za-z]+)/g, (_, name: string) => encodeURIComponent(params[name] ?? ''));
 }
 
 export function Link(props: AnchorHTMLAttributes<HTMLAnchorElement> & { to: string }) {

@@ -1,6 +1,6 @@
 import { Fragment, type FormEvent, useEffect, useState } from 'react';
 import { withQuery } from '../api.ts';
-import { fmtTime } from '../format.ts';
+import { fmtLocation, fmtTime } from '../format.ts';
 import { Link, setQuery } from '../router.tsx';
 import { type Asset, type Page, SEVERITIES, type Severity, type StoredFinding } from '../types.ts';
 import { useApi } from './useApi.ts';
@@ -18,22 +18,6 @@ import {
 } from './ui.tsx';
 
 const LIMIT = 50;
-
-type Location = StoredFinding['location'];
-
-export function fmtLocation(l: Location): string {
-  const parts: string[] = [];
-  if (l.path) parts.push(l.path);
-  if (l.member) parts.push(l.member);
-  if (l.url) parts.push(l.url);
-  let s = parts.join(' › ');
-  if (l.line !== undefined) s += `:${l.line}${l.column !== undefined ? `:${l.column}` : ''}`;
-  if (l.offset !== undefined) s += ` @${l.offset}`;
-  if (l.row !== undefined) s += ` row ${l.row}`;
-  if (l.field) s += ` [${l.field}]`;
-  if (l.requestId) s += ` req ${l.requestId}`;
-  return s.trim() || '—';
-}
 
 function parseSeverities(v: string | null): Severity[] {
   return (v ?? '').split(',').filter((s): s is Severity => (SEVERITIES as readonly string[]).includes(s));
