@@ -17,6 +17,12 @@ export const ServerConfig = z
       .int()
       .positive()
       .default(10 * 1024 * 1024),
+    /** Largest model upload to POST /api/v1/scans, in bytes. */
+    uploadLimit: z
+      .number()
+      .int()
+      .positive()
+      .default(256 * 1024 * 1024),
     requestTimeoutMs: z.number().int().positive().default(30_000),
     trustProxy: z.boolean().default(false),
     /** Serve the web console from the same port. */

@@ -374,3 +374,97 @@ describe(`registry API on ${DB}`, () => {
     await t.cleanup();
   });
 });
+
+describe(`scans API on ${DB}`, () => {
+  // PROTO 2; GLOBAL os.system; BINUNICODE "echo pwned"; TUPLE1; REDUCE; STOP — never unpickled, only read.
+  const arg = Buffer.from('echo pwned');
+  const evil = Buffer.concat([
+    Buffer.from([0x80, 0x02]),
+    Buffer.from('cos\nsystem\n', 'latin1'),
+    Buffer.from([0x58, arg.length, 0, 0, 0]),
+    arg,
+    Buffer.from([0x85, 0x52, 0x2e]),
+  ]);
+
+  it('scans an upload, stores the run and findings against the model, and queues path scans for the worker', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { startWorker } = await import('./worker.ts');
+    const { scanAndRecord } = await import('../services/scans.ts');
+    const { SCAN_QUEUE } = await import('./routes/scans.ts');
+    const t = await testStore();
+    const dir = mkdtempSync(join(tmpdir(), 'bw-scan-api-'));
+    writeFileSync(join(dir, 'weights.pt'), evil);
+    const worker = startWorker({
+      store: t.store,
+      pollMs: 10,
+      handlers: {
+        [SCAN_QUEUE]: async (p) =>
+          (
+            await scanAndRecord(t.store, {
+              paths: p.paths as string[],
+              actor: String(p.actor),
+              runId: String(p.runId),
+            })
+          ).run.id,
+      },
+    });
+    const app = await buildServer({
+      store: t.store,
+      consoleDir: false,
+      allowedPaths: [dir],
+      poke: () => worker.poke(),
+    });
+    const key = (await t.store.keys.create({ name: 'ci', role: 'service' }, 'setup')).key;
+    const h = { authorization: `Bearer ${key}` };
+    let r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/scans?name=model.pkl&model=resnet-ft',
+      headers: { ...h, 'content-type': 'application/octet-stream' },
+      payload: evil,
+    });
+    assert.equal(r.statusCode, 201, r.body);
+    const up = r.json();
+    assert.ok(
+      up.findings.some(
+        (f: { severity: string; evidence: { callable?: string } }) =>
+          f.severity === 'critical' && f.evidence.callable === 'os.system',
+      ),
+    );
+    const asset = await t.store.assets.getByName('model', 'resnet-ft');
+    assert.ok(asset, 'the model asset was created');
+    const stored = await t.store.findings.list({ assetId: asset!.id, minSeverity: 'critical' });
+    assert.ok(stored.total >= 1);
+    assert.equal(stored.items[0]!.runId, up.run.id);
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/scans',
+      headers: h,
+      payload: { path: join(dir, 'weights.pt') },
+    });
+    assert.equal(r.statusCode, 202, r.body);
+    const runId = r.json().run.id;
+    let status = 'running';
+    for (let i = 0; i < 200 && status === 'running'; i++) {
+      await new Promise((res) => setTimeout(res, 20));
+      status = (await app.inject({ method: 'GET', url: `/api/v1/scans/${runId}`, headers: h })).json().run
+        .status;
+    }
+    assert.equal(status, 'succeeded');
+    r = await app.inject({ method: 'GET', url: `/api/v1/scans/${runId}`, headers: h });
+    assert.ok(r.json().findings.some((f: { severity: string }) => f.severity === 'critical'));
+    r = await app.inject({
+      method: 'POST',
+      url: '/api/v1/scans',
+      headers: h,
+      payload: { path: '/etc/passwd' },
+    });
+    assert.equal(r.statusCode, 403);
+    r = await app.inject({ method: 'GET', url: '/api/v1/scans', headers: h });
+    assert.equal(r.json().total, 2);
+    await worker.stop();
+    await app.close();
+    await t.cleanup();
+  });
+});

@@ -26,6 +26,10 @@ export interface ServerOptions {
   registry?: RegistryService;
   /** Directories API calls may name (server.allowedPaths). */
   allowedPaths?: string[];
+  /** Largest upload to POST /api/v1/scans (bytes). */
+  uploadLimit?: number;
+  /** Wakes the job worker after an enqueue. */
+  poke?: () => void;
 }
 
 const DEFAULT_CONSOLE = fileURLToPath(new URL('../../web/dist/', import.meta.url));
@@ -47,6 +51,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     disableRequestLogging: false,
     return503OnClosing: true,
   });
+  // Model uploads arrive as raw bytes; JSON stays the default everywhere else.
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) =>
+    done(null, body),
+  );
   const metrics = createMetrics();
   const store = options.store;
   let closing = false;
@@ -165,6 +173,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     store,
     ...(options.registry ? { registry: options.registry } : {}),
     allowedPaths: options.allowedPaths ?? [],
+    ...(options.uploadLimit ? { uploadLimit: options.uploadLimit } : {}),
+    poke: () => options.poke?.(),
   });
 
   const consoleDir = options.consoleDir === undefined ? DEFAULT_CONSOLE : options.consoleDir;

@@ -10,6 +10,10 @@ export interface RouteDeps {
   registry?: RegistryService;
   /** Directories API calls may name (server.allowedPaths). */
   allowedPaths?: string[];
+  /** Wakes this process's job worker after an enqueue. */
+  poke?: () => void;
+  /** Largest upload (bytes) on routes that take raw bodies. */
+  uploadLimit?: number;
 }
 
 export interface RouteContext<P, Q, B> {
@@ -78,6 +82,7 @@ export function registerRoutes(app: FastifyInstance, routes: RouteDef[], deps: R
       method: r.method,
       url: r.url,
       config: { access: r.access },
+      ...(r.rawBody ? { bodyLimit: deps.uploadLimit ?? 256 * 1024 * 1024 } : {}),
       handler: async (req, reply) => {
         const principal = await authenticate(req, deps.store, r.access);
         const ctx: RouteContext<unknown, unknown, unknown> = {

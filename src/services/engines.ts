@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { scanPaths } from '../scan/index.ts';
 import { buildBom, defaultSignaturePath, loadPublicKey, verifyModel } from '../sign/index.ts';
 import type { SignatureStatus } from '../store/index.ts';
 import type { RegistryEngines } from './registry.ts';
@@ -32,6 +33,10 @@ export async function verifyAgainstTrustedKeys(
 /** The engines the registry uses in the CLI and the server. */
 export function defaultRegistryEngines(): RegistryEngines {
   return {
+    scan: async (path) => {
+      const report = await scanPaths([path]);
+      return { findings: report.findings, summary: { ...report.summary } };
+    },
     verifySignature: verifyAgainstTrustedKeys,
     buildBom: (path, options) =>
       buildBom(path, options.requirements ? { dependencyFiles: options.requirements } : {}),

@@ -1,5 +1,7 @@
 import { buildServer } from '../../server/app.ts';
+import { SCAN_QUEUE } from '../../server/routes/scans.ts';
 import { startWorker } from '../../server/worker.ts';
+import { scanAndRecord } from '../../services/scans.ts';
 import { openConfiguredStore } from '../../store/index.ts';
 import { action, type CommandModule, common } from '../context.ts';
 import { UsageError } from '../output.ts';
@@ -25,8 +27,11 @@ export const serveCommand: CommandModule = (program, ctx) => {
         const store = await openConfiguredStore(loaded);
         const key = await ensureInitialised(store, loaded);
         const registry = registryFor(store, loaded);
+        let worker: ReturnType<typeof startWorker> | undefined;
         const app = await buildServer({
           registry,
+          uploadLimit: loaded.config.server.uploadLimit,
+          poke: () => worker?.poke(),
           allowedPaths: loaded.config.server.allowedPaths,
           store,
           bodyLimit: loaded.config.server.bodyLimit,
@@ -39,7 +44,7 @@ export const serveCommand: CommandModule = (program, ctx) => {
         // Background jobs: scheduled re-verification of registered artifacts (one run per period across
         // every server process sharing the database).
         const everyMs = registry.config.reverifyEveryMinutes * 60_000;
-        const worker = loaded.config.server.worker
+        worker = loaded.config.server.worker
           ? startWorker({
               store,
               handlers: {
