@@ -229,6 +229,7 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM
     assert.match(await text(page.locator('tr[data-asset]')), /defects-2026q3/);
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await waitForCount(page, 'tr[data-asset]', 2);
+    await shot(page, 'assets');
     await page.getByRole('link', { name: 'resnet-ft' }).click();
     await page.waitForURL(`${base}/assets/${assetId}`);
     await page.getByRole('heading', { name: /resnet-ft/ }).waitFor();
@@ -281,6 +282,8 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM
     await page.getByRole('heading', { name: /scan run/ }).waitFor();
     await waitForCount(page, 'tr[data-severity]', 3);
     assert.match(await text(page.locator('.panel', { hasText: 'Summary' })), /"findings": 3/);
+    await page.locator('.fields a', { hasText: 'resnet-ft' }).waitFor();
+    await shot(page, 'run');
 
     // Audit (admin only): the chain verifies.
     await page.getByRole('navigation').getByRole('link', { name: 'Audit log' }).click();

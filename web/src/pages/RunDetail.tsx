@@ -14,11 +14,12 @@ import {
   Panel,
   RunStatusPill,
 } from '../components/ui.tsx';
-import { type RunDetail as RunDetailT, SEVERITIES } from '../types.ts';
+import { type Asset, type RunDetail as RunDetailT, SEVERITIES } from '../types.ts';
 
 function RunDetail({ params, query }: PageProps) {
   const id = params.id!;
   const { data: r, error, loading } = useApi<RunDetailT>(`/api/v1/runs/${encodeURIComponent(id)}`);
+  const asset = useApi<Asset>(r?.assetId ? `/api/v1/assets/${encodeURIComponent(r.assetId)}` : null);
   const back = <Link to="/runs">‹ Runs</Link>;
   if (error) {
     return (
@@ -48,7 +49,7 @@ function RunDetail({ params, query }: PageProps) {
         <Panel title="Details">
           <Fields>
             <Field label="Asset">
-              <AssetLink id={r.assetId} />
+              <AssetLink id={r.assetId} label={asset.data?.name ?? r.assetId} />
             </Field>
             <Field label="Target">{r.target ? <span className="mono wrap">{r.target}</span> : ''}</Field>
             <Field label="Started">{fmtTime(r.startedAt)}</Field>
