@@ -1,0 +1,161 @@
+import type { ExtractionConfig } from './config.ts';
+import { shapiroWilk } from './stats.ts';
+
+export interface ExtractionSignal {
+  rule: 'gateway.extraction.prada' | 'gateway.extraction.coverage';
+  /** Shapiro–Wilk W on the distance set (PRADA), or coverage and entropy (sweep). */
+  w?: number;
+  p?: number;
+  coverage?: number;
+  entropy?: number;
+  queries: number;
+}
+
+interface ClientState {
+  history: Float64Array[];
+  next: number;
+  distances: number[];
+  /** Per dimension, per bin: how many queries fell there (coverage and entropy signals). */
+  bins: Uint32Array | undefined;
+  queries: number;
+  alarmed: boolean;
+  throttledUntil: number;
+}
+
+const BINS = 10;
+const WARMUP = 10;
+
+/**
+ * Per-client extraction monitor. PRADA (Juuti et al., 2019): for each new query, the minimum distance
+ * to the client's earlier queries joins a set D; benign queries give a roughly normal D, synthetic
+ * extraction queries (perturbations of seeds, line searches) do not. Plus a sweep signal: queries that
+ * cover the profile's range evenly across bins.
+ */
+export function createExtractionMonitor(config: ExtractionConfig, now: () => number = Date.now) {
+  const clients = new Map<string, ClientState>();
+  function state(id: string): ClientState {
+    let s = clients.get(id);
+    if (!s) {
+      if (clients.size > 100_000) clients.clear();
+      s = {
+        history: [],
+        next: 0,
+        distances: [],
+        bins: undefined,
+        queries: 0,
+        alarmed: false,
+        throttledUntil: 0,
+      };
+      clients.set(id, s);
+    }
+    return s;
+  }
+  return {
+    /** Whether the client is being throttled after an alarm. */
+    throttled(id: string): boolean {
+      const s = clients.get(id);
+      return Boolean(s && s.throttledUntil > now());
+    },
+    /**
+     * Records one query (a feature vector; `bins` gives each dimension's bin 0..9 when the route has a
+     * profile) and returns the signal that raises an alarm, once per client until it is reset.
+     */
+    observe(id: string, vec: Float64Array, bins?: number[]): ExtractionSignal | undefined {
+      const s = state(id);
+      s.queries++;
+      // The first queries' nearest neighbours are far by construction; they would skew D for everyone.
+      if (s.history.length >= WARMUP) {
+        let min = Number.POSITIVE_INFINITY;
+        for (const h of s.history) {
+          let d = 0;
+          for (let i = 0; i < vec.length; i++) d += (vec[i]! - (h[i] ?? 0)) ** 2;
+          if (d < min) min = d;
+        }
+        // √distance: nearest-neighbour distances of benign traffic are right-skewed (Weibull-like); the
+        // root brings them close to normal, while extraction's mix of tiny steps and jumps stays far off.
+        s.distances.push(Math.sqrt(Math.sqrt(min)));
+        if (s.distances.length > config.window) s.distances.shift();
+      }
+      if (s.history.length < config.window) s.history.push(vec);
+      else {
+        s.history[s.next] = vec;
+        s.next = (s.next + 1) % config.window;
+      }
+      if (bins) {
+        if (!s.bins) s.bins = new Uint32Array(bins.length * BINS);
+        for (let i = 0; i < bins.length; i++) s.bins[i * BINS + Math.min(BINS - 1, Math.max(0, bins[i]!))]!++;
+      }
+      if (s.alarmed || s.distances.length < config.minSamples) return undefined;
+      // The test costs O(n log n); running it every few queries is enough to catch an attack early.
+      if (s.distances.length % 5 !== 0) return undefined;
+      let signal: ExtractionSignal | undefined;
+      const sw = shapiroWilk(s.distances);
+      if (sw.w < config.threshold)
+        signal = { rule: 'gateway.extraction.prada', w: sw.w, p: sw.p, queries: s.queries };
+      else if (s.bins) {
+        const { coverage, entropy } = spread(s.bins);
+        if (coverage >= 0.9 && entropy >= 0.95)
+          signal = { rule: 'gateway.extraction.coverage', coverage, entropy, queries: s.queries };
+      }
+      if (signal) {
+        s.alarmed = true;
+        if (config.action === 'throttle') s.throttledUntil = now() + config.throttleMs;
+      }
+      return signal;
+    },
+    reset(id: string): void {
+      clients.delete(id);
+    },
+  };
+}
+export type ExtractionMonitor = ReturnType<typeof createExtractionMonitor>;
+
+/** Mean over dimensions of the share of bins hit and the normalised entropy of the bin counts. */
+function spread(bins: Uint32Array): { coverage: number; entropy: number } {
+  const dims = bins.length / BINS;
+  let cov = 0;
+  let ent = 0;
+  for (let d = 0; d < dims; d++) {
+    let total = 0;
+    let hit = 0;
+    for (let b = 0; b < BINS; b++) {
+      const c = bins[d * BINS + b]!;
+      total += c;
+      if (c > 0) hit++;
+    }
+    let h = 0;
+    for (let b = 0; b < BINS; b++) {
+      const c = bins[d * BINS + b]!;
+      if (c > 0) h -= (c / total) * Math.log(c / total);
+    }
+    cov += hit / BINS;
+    ent += h / Math.log(BINS);
+  }
+  return { coverage: cov / dims, entropy: ent / dims };
+}
+
+/** A text as a unit vector of hashed word unigrams and bigrams (for LLM routes' distance test). */
+export function textVector(text: string, dims = 128): Float64Array {
+  const v = new Float64Array(dims);
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  let prev = '';
+  for (const w of words.slice(0, 2000)) {
+    v[hash(w) % dims]! += 1;
+    if (prev) v[hash(`${prev} ${w}`) % dims]! += 0.5;
+    prev = w;
+  }
+  let norm = 0;
+  for (let i = 0; i < dims; i++) norm += v[i]! * v[i]!;
+  norm = Math.sqrt(norm) || 1;
+  for (let i = 0; i < dims; i++) v[i]! /= norm;
+  return v;
+}
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 16777619);
+  }
+  return h >>> 0;
+}

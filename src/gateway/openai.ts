@@ -1,0 +1,405 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { countTokens } from 'gpt-tokenizer';
+import { ValidationError } from '../core/index.ts';
+import { type ChatMessage, type Decision, type Guard, redact } from '../guard/index.ts';
+import { GatewayRefusal, openAiError } from './errors.ts';
+import { contentText } from './text.ts';
+import { chunkText, createSseParser, withChunkText } from './sse.ts';
+import type { OpenAiRuntime, RequestState, Shared } from './types.ts';
+import { UpstreamError } from './upstream.ts';
+
+interface Call {
+  req: FastifyRequest;
+  reply: FastifyReply;
+  st: RequestState;
+  rt: OpenAiRuntime;
+  shared: Shared;
+  endpoint: '/chat/completions' | '/completions' | '/embeddings' | '/models';
+}
+
+const RANK = { allow: 0, flag: 1, redact: 2, block: 3, error: 3 } as const;
+const ROLE: Record<string, ChatMessage['role']> = {
+  system: 'system',
+  developer: 'system',
+  user: 'user',
+  assistant: 'assistant',
+  tool: 'tool',
+  function: 'tool',
+};
+
+const since = (t: bigint) => Number(process.hrtime.bigint() - t);
+
+/** Folds a guard decision into the request's record and metrics. */
+function apply(
+  st: RequestState,
+  rt: OpenAiRuntime,
+  shared: Shared,
+  d: Decision,
+  stage: 'input' | 'output',
+  where: (message?: number) => string,
+) {
+  for (const [k, v] of Object.entries(d.scores))
+    st.scores[`${stage}:${k}`] = Math.max(st.scores[`${stage}:${k}`] ?? 0, v ?? 0);
+  for (const o of d.outcomes) {
+    if (o.error) shared.metrics.detectorErrors.inc({ route: rt.name, detector: o.detector });
+    if (!o.triggered) continue;
+    shared.metrics.decisions.inc({ route: rt.name, detector: o.detector, action: o.action });
+    for (const s of o.spans.slice(0, 20))
+      st.spans.push({
+        where: where(o.message),
+        start: s.start,
+        end: s.end,
+        label: s.label,
+        detector: o.detector,
+      });
+  }
+  if (RANK[d.action] > RANK[st.decision]) {
+    st.decision = d.action;
+    st.reason = 'policy';
+  }
+}
+
+function blockedBy(d: Decision): string {
+  const hits = d.outcomes.filter((o) => o.triggered && o.action === 'block').map((o) => o.detector);
+  return [...new Set(hits)].join(', ') || 'policy';
+}
+
+function requireShape(endpoint: Call['endpoint'], body: Record<string, unknown>): void {
+  if (endpoint === '/chat/completions') {
+    if (!Array.isArray(body.messages) || body.messages.length === 0)
+      throw new ValidationError('messages', 'expected a non-empty array');
+    body.messages.forEach((m, i) => {
+      if (!m || typeof m !== 'object' || typeof (m as { role?: unknown }).role !== 'string')
+        throw new ValidationError(`messages[${i}]`, 'expected an object with a role');
+    });
+  } else if (endpoint === '/completions') {
+    if (typeof body.prompt !== 'string' && !Array.isArray(body.prompt))
+      throw new ValidationError('prompt', 'expected a string or an array');
+  } else if (typeof body.input !== 'string' && !Array.isArray(body.input))
+    throw new ValidationError('input', 'expected a string or an array');
+}
+
+export async function handleOpenAi(c: Call): Promise<unknown> {
+  const { req, reply, st, rt, shared, endpoint } = c;
+  if (endpoint === '/models') {
+    const t = process.hrtime.bigint();
+    const res = await rt.upstream
+      .request({ method: 'GET', path: '/models' })
+      .catch((e) => upstreamFailed(c, e));
+    const text = await rt.upstream.readBody(res).catch((e) => upstreamFailed(c, e));
+    st.upstreamNs += since(t);
+    st.status = res.statusCode;
+    return reply
+      .code(res.statusCode)
+      .header('content-type', 'application/json')
+      .header('x-request-id', st.requestId)
+      .send(text);
+  }
+  const body = req.body as Record<string, unknown> | undefined;
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new ValidationError('body', 'expected a JSON object');
+  requireShape(endpoint, body);
+  st.model = typeof body.model === 'string' ? body.model.slice(0, 200) : '';
+  let forward = (req as unknown as { rawBody: string }).rawBody;
+  const guard = rt.guard?.();
+  const shadow = rt.config.shadow;
+
+  // The conversation as the guard sees it: each message with its role (tool output is third-party text).
+  const field =
+    endpoint === '/chat/completions' ? 'messages' : endpoint === '/completions' ? 'prompt' : 'input';
+  const raw = body[field];
+  const items: ChatMessage[] =
+    endpoint === '/chat/completions'
+      ? (raw as { role: string; content?: unknown }[]).map((m) => ({
+          role: ROLE[m.role] ?? 'user',
+          content: contentText(m.content),
+        }))
+      : (Array.isArray(raw) ? raw : [raw])
+          .filter((x): x is string => typeof x === 'string')
+          .map((content) => ({ role: 'user', content }));
+  const systemPrompt = items
+    .filter((m) => m.role === 'system')
+    .map((m) => m.content)
+    .join('\n');
+  st.probe = { text: [...items].reverse().find((m) => m.role === 'user')?.content ?? '' };
+
+  if (guard) {
+    const d = guard.checkInput(items, { requestId: st.requestId });
+    const where = (i?: number) => (i === undefined ? field : Array.isArray(raw) ? `${field}[${i}]` : field);
+    apply(st, rt, shared, d, 'input', where);
+    if (d.blocked && !shadow) {
+      const first = d.outcomes.find((o) => o.triggered && o.action === 'block');
+      throw new GatewayRefusal(400, 'policy', `request blocked by policy (${blockedBy(d)})`, {
+        code: 'content_policy_violation',
+        bwCode: 'BW_ERR_POLICY_BLOCKED',
+        param: where(first?.message),
+      });
+    }
+    if (d.redactedMessages && !shadow) {
+      const red = d.redactedMessages;
+      if (endpoint === '/chat/completions')
+        body.messages = (raw as Record<string, unknown>[]).map((m, i) =>
+          red[i]!.content !== items[i]!.content ? { ...m, content: red[i]!.content } : m,
+        );
+      else if (Array.isArray(raw)) {
+        let k = 0;
+        body[field] = raw.map((x) => (typeof x === 'string' ? red[k++]!.content : x));
+      } else body[field] = red[0]!.content;
+      forward = JSON.stringify(body);
+    }
+  }
+
+  if (body.stream === true && endpoint !== '/embeddings')
+    return relayStream(c, forward, guard, systemPrompt, () => items.map((m) => m.content).join('\n'));
+
+  const t = process.hrtime.bigint();
+  const res = await rt.upstream
+    .request({ method: 'POST', path: endpoint, body: forward })
+    .catch((e) => upstreamFailed(c, e));
+  const text = await rt.upstream.readBody(res).catch((e) => upstreamFailed(c, e));
+  st.upstreamNs += since(t);
+  st.status = res.statusCode;
+  if (res.statusCode >= 400) {
+    if (res.statusCode >= 500) shared.metrics.upstreamErrors.inc({ route: rt.name, kind: 'status' });
+    st.reason = 'upstream-status';
+    return reply
+      .code(res.statusCode)
+      .header('content-type', 'application/json')
+      .header('x-request-id', st.requestId)
+      .send(text);
+  }
+  let json: Record<string, unknown>;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    shared.metrics.upstreamErrors.inc({ route: rt.name, kind: 'invalid-json' });
+    throw new UpstreamError('status', 'upstream answered with invalid JSON');
+  }
+  const usage = json.usage as { prompt_tokens?: number; completion_tokens?: number } | undefined;
+  let out = text;
+  const choices = Array.isArray(json.choices) ? (json.choices as Record<string, unknown>[]) : [];
+  const outputs = choices.map((ch) => {
+    const m = ch.message as { content?: unknown } | undefined;
+    return typeof m?.content === 'string' ? m.content : typeof ch.text === 'string' ? ch.text : '';
+  });
+  if (guard && endpoint !== '/embeddings') {
+    let changed = false;
+    outputs.forEach((o, i) => {
+      if (!o) return;
+      const d = guard.checkOutput(o, { requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) });
+      apply(st, rt, shared, d, 'output', () => `choices[${i}]`);
+      if (d.blocked && !shadow)
+        throw new GatewayRefusal(400, 'policy', `response blocked by policy (${blockedBy(d)})`, {
+          code: 'content_policy_violation',
+          bwCode: 'BW_ERR_POLICY_BLOCKED',
+          param: `choices[${i}]`,
+        });
+      let next = d.redactedText !== undefined && !shadow ? d.redactedText : o;
+      if (guard.vault.size > 0) next = guard.vault.restore(next);
+      if (next !== o) {
+        changed = true;
+        const ch = choices[i]!;
+        if (ch.message) ch.message = { ...(ch.message as object), content: next };
+        else ch.text = next;
+      }
+    });
+    if (changed) out = JSON.stringify(json);
+  }
+  st.tokensIn = usage?.prompt_tokens ?? (st.tokensIn || countTokens(items.map((m) => m.content).join('\n')));
+  st.tokensOut = usage?.completion_tokens ?? (outputs.length ? countTokens(outputs.join('\n')) : 0);
+  st.responseHash = createHash('sha256').update(out).digest('hex');
+  return reply
+    .code(res.statusCode)
+    .header('content-type', 'application/json')
+    .header('x-request-id', st.requestId)
+    .send(out);
+}
+
+function upstreamFailed(c: Call, e: unknown): never {
+  const kind = e instanceof UpstreamError ? e.kind : 'reset';
+  c.shared.metrics.upstreamErrors.inc({ route: c.rt.name, kind });
+  if (e instanceof UpstreamError) throw e;
+  throw new UpstreamError('reset', `upstream failed: ${(e as Error).message}`);
+}
+
+interface Held {
+  raw: string;
+  payload: Record<string, unknown> | undefined;
+  text: string;
+  /** Offset of this event's text in the whole streamed output. */
+  start: number;
+}
+
+/**
+ * Relays a server-sent-event stream, checking the output as it grows. The newest `holdbackChars`
+ * characters are held back, so a violation is found before any of it is sent: on a block the client
+ * gets an error event and nothing after; on a redaction the held text is masked before it leaves.
+ */
+async function relayStream(
+  c: Call,
+  forward: string,
+  guard: Guard | undefined,
+  systemPrompt: string,
+  inputText: () => string,
+): Promise<void> {
+  const { reply, st, rt, shared } = c;
+  st.streaming = true;
+  const started = process.hrtime.bigint();
+  st.ownNs = Number(started - st.startNs);
+  const res = await rt.upstream
+    .request({ method: 'POST', path: c.endpoint, body: forward })
+    .catch((e) => upstreamFailed(c, e));
+  st.upstreamNs += since(started);
+  const type = String(res.headers['content-type'] ?? '');
+  if (res.statusCode >= 400 || !type.includes('text/event-stream')) {
+    const text = await rt.upstream.readBody(res).catch((e) => upstreamFailed(c, e));
+    st.status = res.statusCode >= 400 ? res.statusCode : 502;
+    st.reason = 'upstream-status';
+    if (res.statusCode >= 500 || res.statusCode < 400)
+      shared.metrics.upstreamErrors.inc({ route: rt.name, kind: 'status' });
+    return reply
+      .code(st.status)
+      .header('content-type', 'application/json')
+      .header('x-request-id', st.requestId)
+      .send(
+        res.statusCode >= 400
+          ? text
+          : openAiError(502, 'upstream did not answer with an event stream', 'upstream_error'),
+      );
+  }
+  reply.hijack();
+  const out = reply.raw;
+  out.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+    'x-request-id': st.requestId,
+    'x-content-type-options': 'nosniff',
+  });
+  const checker = guard?.stream({ requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) });
+  const shadow = rt.config.shadow;
+  const holdback = rt.config.holdbackChars;
+  const parser = createSseParser();
+  const hash = createHash('sha256');
+  const held: Held[] = [];
+  const redactions: { start: number; end: number; label: string; detector: string }[] = [];
+  let heldChars = 0;
+  let total = 0;
+  let outText = '';
+  let stopped = false;
+  let upstreamWait = process.hrtime.bigint();
+
+  const send = (h: Held) => {
+    let raw = h.raw;
+    const spans = redactions.filter((s) => s.start < h.start + h.text.length && s.end > h.start);
+    if (spans.length && h.payload) {
+      const local = spans.map((s) => ({
+        ...s,
+        start: Math.max(0, s.start - h.start),
+        end: Math.min(h.text.length, s.end - h.start),
+      }));
+      const text = redact(h.text, local, guard?.policy.redaction.mode ?? 'mask', guard?.vault);
+      raw = `data: ${JSON.stringify(withChunkText(h.payload, text))}\n\n`;
+      outText += text;
+    } else outText += h.text;
+    hash.update(raw);
+    out.write(raw);
+  };
+  const release = (all: boolean) => {
+    while (held.length && (all || heldChars - held[0]!.text.length >= holdback)) {
+      const h = held.shift()!;
+      heldChars -= h.text.length;
+      // A redaction that runs into the next events: merge them, so the mask is sent once, whole.
+      let end = h.start + h.text.length;
+      const reach = Math.max(
+        end,
+        ...redactions.filter((s) => s.start >= h.start && s.start < end).map((s) => s.end),
+      );
+      while (reach > end && held.length && held[0]!.payload && h.payload) {
+        const n = held.shift()!;
+        heldChars -= n.text.length;
+        h.text += n.text;
+        end += n.text.length;
+      }
+      send(h);
+    }
+  };
+  const judge = (d: Decision): boolean => {
+    apply(st, rt, shared, d, 'output', () => 'stream');
+    if (!shadow)
+      for (const o of d.outcomes)
+        if (o.triggered && o.action === 'redact') redactions.push(...o.spans.map((s) => ({ ...s })));
+    if (d.blocked && !shadow) {
+      const err = openAiError(
+        400,
+        `response blocked by policy (${blockedBy(d)})`,
+        'content_policy_violation',
+        'stream',
+      );
+      const raw = `event: error\ndata: ${JSON.stringify(err)}\n\n`;
+      hash.update(raw);
+      out.write(raw);
+      st.status = 400;
+      stopped = true;
+      return false;
+    }
+    return true;
+  };
+
+  try {
+    outer: for await (const chunk of res.body) {
+      const t = process.hrtime.bigint();
+      st.upstreamNs += Number(t - upstreamWait);
+      if (out.destroyed) break;
+      for (const ev of parser.push((chunk as Buffer).toString('utf8'))) {
+        if (ev.data === '[DONE]') break outer;
+        let payload: Record<string, unknown> | undefined;
+        try {
+          payload = ev.data ? JSON.parse(ev.data) : undefined;
+        } catch {
+          payload = undefined;
+        }
+        const text = payload ? chunkText(payload) : '';
+        if (checker && text && !judge(checker.push(text))) break outer;
+        held.push({ raw: ev.raw, payload, text, start: total });
+        total += text.length;
+        heldChars += text.length;
+        release(false);
+      }
+      st.ownNs += since(t);
+      upstreamWait = process.hrtime.bigint();
+    }
+    if (!stopped && !out.destroyed) {
+      const t = process.hrtime.bigint();
+      for (const ev of parser.end())
+        if (ev.data !== '[DONE]') held.push({ raw: ev.raw, payload: undefined, text: '', start: total });
+      if (!checker || judge(checker.end())) {
+        release(true);
+        out.write('data: [DONE]\n\n');
+      }
+      st.ownNs += since(t);
+    }
+  } catch (e) {
+    const kind =
+      e instanceof UpstreamError
+        ? e.kind
+        : (e as { code?: string }).code === 'UND_ERR_BODY_TIMEOUT'
+          ? 'timeout'
+          : 'reset';
+    shared.metrics.upstreamErrors.inc({ route: rt.name, kind });
+    st.status = 502;
+    st.decision = st.decision === 'block' ? 'block' : 'error';
+    st.reason ||= 'upstream';
+    if (!out.destroyed)
+      out.write(
+        `event: error\ndata: ${JSON.stringify(openAiError(502, 'upstream stream failed', 'upstream_error'))}\n\n`,
+      );
+  } finally {
+    if (stopped) res.body.destroy();
+    st.tokensOut = countTokens(outText);
+    st.tokensIn ||= countTokens(inputText());
+    st.responseHash = hash.digest('hex');
+    out.end();
+  }
+}
