@@ -87,6 +87,7 @@ const FORMAT_LABEL: Record<string, string> = {
   pickle: 'Python pickle',
   pytorch: 'PyTorch checkpoint',
   'pytorch-legacy': 'PyTorch checkpoint (legacy pickle)',
+  'pytorch-tar': 'PyTorch checkpoint (legacy tar)',
   torchscript: 'TorchScript model',
   safetensors: 'safetensors weights',
   onnx: 'ONNX model',

@@ -45,6 +45,16 @@ describe('sniff: magic bytes first, extension second', () => {
     assert.equal(sniff(whole('old.pt', legacy))!.format, 'pytorch-legacy');
   });
 
+  it('recognises the pre-0.4 torch.save tar layout', () => {
+    const tar = Buffer.alloc(1024);
+    tar.write('sys_info', 0, 'latin1');
+    tar.write('ustar', 257, 'latin1');
+    const s = sniff(whole('old.pt', tar))!;
+    assert.equal(s.format, 'pytorch-tar');
+    assert.equal(s.executesCode, true);
+    assert.equal(sniff(whole('backup.tar', Buffer.from(tar).fill(0, 0, 100).fill(0x61, 0, 5))), undefined);
+  });
+
   it('tells PyTorch, TorchScript, Keras 3 and npz zips apart by their members', () => {
     const pkl = Buffer.from([0x80, 0x02, 0x7d, 0x2e]);
     assert.equal(sniff(zipInput('m.pt', [['archive/data.pkl', pkl]]))!.format, 'pytorch');
@@ -112,6 +122,7 @@ describe('sniff: magic bytes first, extension second', () => {
     assert.equal(sniff(whole('x', Buffer.from('ARROW1\0\0')))!.format, 'arrow');
     assert.equal(sniff(whole('x', Buffer.from('\x1c\0\0\0TFL3', 'latin1')))!.format, 'tflite');
     assert.equal(sniff(whole('m.joblib', Buffer.from([0x78, 0x9c, 1, 2, 3])))!.format, 'joblib');
+    assert.equal(sniff(whole('m.joblib', Buffer.from('BZh91AY&SY')))!.format, 'joblib');
     assert.equal(sniff(whole('m.dat', Buffer.from([0x78, 0x9c, 1, 2, 3]))), undefined);
   });
 

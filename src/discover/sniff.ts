@@ -423,6 +423,20 @@ export function sniff(input: SniffInput): Sniffed | undefined {
   if (ascii(head, 0, 'Obj\u0001')) {
     return { kind: 'dataset', format: 'avro', frameworks: [], executesCode: false, by: 'magic', detail: {} };
   }
+  // torch.save before 0.4 wrote a tar of pickles (sys_info, pickle, storages, tensors).
+  if (ascii(head, 257, 'ustar') && ['.pt', '.pth', '.ckpt', '.bin', '.tar'].includes(ext)) {
+    const first = latin1(head.subarray(0, 100)).replace(/\0.*$/s, '');
+    if (ext !== '.tar' || /^(\.\/)?(sys_info|pickle|storages|tensors)$/.test(first)) {
+      return {
+        kind: 'model',
+        format: 'pytorch-tar',
+        frameworks: ['torch'],
+        executesCode: true,
+        by: 'magic',
+        detail: { firstMember: first.slice(0, 100) },
+      };
+    }
+  }
   if (ascii(head, 4, 'TFL3')) {
     return {
       kind: 'model',
@@ -441,6 +455,8 @@ export function sniff(input: SniffInput): Sniffed | undefined {
       startsWith(head, [0x1f, 0x8b]) ||
       startsWith(head, [0xfd, 0x37, 0x7a, 0x58, 0x5a]) ||
       startsWith(head, [0x04, 0x22, 0x4d, 0x18]) ||
+      ascii(head, 0, 'BZh') ||
+      startsWith(head, [0x5d, 0x00, 0x00]) || // raw lzma (.lzma)
       ascii(head, 0, 'ZF');
     if (compressed) {
       return {
