@@ -17,6 +17,7 @@ export type TextHit =
   | { type: 'model'; name: string; provider: string; line: number; column: number }
   | { type: 'endpoint'; url: string; provider: string; line: number; column: number }
   | { type: 'api-path'; path: string; line: number; column: number }
+  | { type: 'remote-code'; line: number; column: number; snippet: string }
   | { type: 'secret'; match: SecretMatch; line: number; column: number; redacted: string };
 
 const PY_EXT = new Set(['.py', '.pyi', '.pyw']);
@@ -78,6 +79,9 @@ const PY_IMPORT = /^\s*import\s+([\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+(?:\s+as\
 const PY_FROM = /^\s*from\s+([\w.]+)\s+import\b/;
 const JS_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)(['"])([^'"\s]{1,214})\1/g;
 
+// transformers' `trust_remote_code=True`, YAML/JSON `trust_remote_code: true`, vLLM's CLI flag.
+const REMOTE_CODE = /\btrust_remote_code["']?\s*[=:]\s*(?:True|true)\b|--trust-remote-code\b/;
+
 const WINDOW = 4096;
 const OVERLAP = 256;
 
@@ -118,6 +122,11 @@ function scanSpan(span: string, offset: number, lineNo: number, lang: Language, 
     out.push({ type: 'endpoint', ...e, line: lineNo, column: e.column + offset });
   const p = API_PATH.exec(span);
   if (p) out.push({ type: 'api-path', path: p[0], line: lineNo, column: p.index + offset + 1 });
+  const rc = REMOTE_CODE.exec(span);
+  if (rc) {
+    const snippet = span.slice(Math.max(0, rc.index - 60), rc.index + rc[0].length + 20).trim();
+    out.push({ type: 'remote-code', line: lineNo, column: rc.index + offset + 1, snippet });
+  }
   const secrets = findSecrets(span, lang === 'config').map((s) => ({ ...s, index: s.index + offset }));
   for (const s of secrets) {
     out.push({ type: 'secret', match: s, line: lineNo, column: s.index + 1, redacted: '' });
@@ -144,7 +153,7 @@ export function scanText(text: string, lang: Language): TextHit[] {
       const key =
         h.type === 'secret'
           ? `s:${h.match.index}:${h.match.fingerprint}`
-          : `${h.type}:${h.column}:${'name' in h ? h.name : 'url' in h ? h.url : 'lib' in h ? h.lib : h.path}`;
+          : `${h.type}:${h.column}:${'name' in h ? h.name : 'url' in h ? h.url : 'lib' in h ? h.lib : 'path' in h ? h.path : ''}`;
       if (seen.has(key)) continue;
       seen.add(key);
       if (h.type === 'secret') secrets.push(h.match);

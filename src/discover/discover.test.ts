@@ -118,6 +118,21 @@ describe('discover on a fixture repository', () => {
     assert.equal(lfs?.evidence.lfsPointer, true);
   });
 
+  it('flags trust_remote_code, with the notebook cell it is in', () => {
+    const f = res.findings.find((x) => x.ruleId === 'discover.code.trust-remote-code');
+    assert.deepEqual(f?.location, {
+      path: 'notebooks/explore.ipynb',
+      line: 3,
+      column: 52,
+      member: 'cells[1]',
+    });
+    assert.equal(f?.severity, 'medium');
+    assert.match(
+      String(f?.evidence.excerpt),
+      /from_pretrained\("bert-base-uncased", trust_remote_code=True\)/,
+    );
+  });
+
   it('skips node_modules, virtualenvs and .git, and does not follow symlinks', () => {
     const everywhere = [...res.assets.map((a) => a.uri), ...res.findings.map((f) => f.location.path ?? '')];
     for (const p of everywhere) {

@@ -23,6 +23,7 @@ import { type FileReport, inspectFile } from './inspect.ts';
 import { DISCOVER_RULES } from './rules.ts';
 import { EXTENSION_FORMATS, extensionOf, SAFE_EXTENSIONS } from './sniff.ts';
 import { walk } from './walk.ts';
+import { findSecrets, redactAround } from './secrets.ts';
 
 /** The `discover:` section of bulwark.yaml; the CLI flags override it. */
 export const DiscoverConfig = z
@@ -143,6 +144,12 @@ interface EndpointAgg {
   provider: string;
   evidence: Evidence[];
   projects: Set<string>;
+}
+
+/** An excerpt of code with any credential on it masked (it goes into a finding). */
+function redactExcerpt(s: string): string {
+  const found = findSecrets(s);
+  return found.length === 0 ? s : redactAround(s, found, found[0]!, s.length);
 }
 
 function pushCapped<T>(list: T[], item: T): void {
@@ -285,6 +292,8 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
   const declaredNames = new Map<string, string>();
   const endpoints = new Map<string, EndpointAgg>();
   const secretHits: Array<{ rel: string; member?: string; hit: Extract<TextHit, { type: 'secret' }> }> = [];
+  const remoteCode: Array<{ rel: string; member?: string; hit: Extract<TextHit, { type: 'remote-code' }> }> =
+    [];
   const app = (dir: string): AppAgg => {
     let a = apps.get(dir);
     if (!a) {
@@ -314,6 +323,10 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
           a.tags.add(`provider:${h.match.provider}`);
           a.files.add(rel);
         }
+        continue;
+      }
+      if (h.type === 'remote-code') {
+        remoteCode.push({ rel, ...(member ? { member } : {}), hit: h });
         continue;
       }
       const a = app(dir);
@@ -489,6 +502,17 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
           ...(m.name ? { assignedTo: m.name } : {}),
           excerpt: hit.redacted,
         },
+      }),
+    );
+  }
+
+  for (const { rel, member, hit } of remoteCode) {
+    const ref = appRef(projectOf(rel));
+    findings.push(
+      makeFinding(DISCOVER_RULES['discover.code.trust-remote-code'], {
+        ...(ref ? { asset: ref } : {}),
+        location: { path: rel, line: hit.line, column: hit.column, ...(member ? { member } : {}) },
+        evidence: { excerpt: redactExcerpt(hit.snippet) },
       }),
     );
   }

@@ -231,7 +231,7 @@ export function buildFixture(root: string, options: { symlink?: boolean } = {}):
           source: [
             'import torch\n',
             'from transformers import AutoModel\n',
-            'm = AutoModel.from_pretrained("bert-base-uncased")\n',
+            'm = AutoModel.from_pretrained("bert-base-uncased", trust_remote_code=True)\n',
           ],
         },
       ],

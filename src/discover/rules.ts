@@ -12,6 +12,16 @@ export const DISCOVER_RULES = defineRules({
       'Revoke the key at the provider now, remove it from the file and from git history, and load it from a secret manager or an environment variable that is not committed.',
     refs: ['owasp:llm:02', 'atlas:AML.T0055', 'cwe:798'],
   },
+  'discover.code.trust-remote-code': {
+    title: 'Model loaded with trust_remote_code',
+    severity: 'medium',
+    confidence: 'high',
+    description:
+      'trust_remote_code=True (or --trust-remote-code) makes transformers/vLLM download and run Python from the model repository on every load: whoever controls that repository runs code here.',
+    remediation:
+      'Pin the model to a reviewed commit (revision=…), vendor the modelling code, or use a model whose architecture ships with the library.',
+    refs: ['atlas:AML.T0010.003', 'owasp:llm:03', 'cwe:494'],
+  },
   'discover.artifact.disguised-pickle': {
     title: 'Pickle data behind a safe-looking extension',
     severity: 'high',

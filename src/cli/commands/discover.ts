@@ -50,6 +50,7 @@ function findingDetail(e: Record<string, unknown>): string {
   if (typeof e.error === 'string') return e.error;
   if (typeof e.expected === 'string') return `expected ${e.expected}`;
   if (typeof e.format === 'string') return `is ${e.format}`;
+  if (typeof e.excerpt === 'string') return e.excerpt;
   return '';
 }
 
