@@ -20,7 +20,9 @@ function describeFile(f: ScannedFile): string {
   return `${f.path} [${f.format}]: ${f.findings.map((x) => `${x.severity} ${x.ruleId} ${x.title}`).join(' | ') || 'no findings'}`;
 }
 
-describe('public picklescan corpus: every label is met', { skip: !existsSync(join(PICKLESCAN, 'labels.csv')) && `no data at ${PICKLESCAN} (set BULWARK_DATA)` }, () => {
+describe('public picklescan corpus: every label is met', {
+  skip: !existsSync(join(PICKLESCAN, 'labels.csv')) && `no data at ${PICKLESCAN} (set BULWARK_DATA)`,
+}, () => {
   it('detects every malicious sample, passes benign ones, reports non-models and unscannable files', async () => {
     const rows = readFileSync(join(PICKLESCAN, 'labels.csv'), 'utf8')
       .trim()
@@ -67,8 +69,20 @@ describe('generated samples: every scan-bypasses.md technique and the benign con
     for (const id of [
       ...Array.from({ length: 18 }, (_, i) => `A${String(i + 1).padStart(2, '0')}`),
       ...Array.from({ length: 14 }, (_, i) => `B${String(i + 1).padStart(2, '0')}`),
-      'C01', 'C02', 'C03', 'C04', 'C06', 'C07', 'C08', 'C09', 'C10', 'C11', 'C14',
-      'D01', 'D02', 'D03',
+      'C01',
+      'C02',
+      'C03',
+      'C04',
+      'C06',
+      'C07',
+      'C08',
+      'C09',
+      'C10',
+      'C11',
+      'C14',
+      'D01',
+      'D02',
+      'D03',
       ...Array.from({ length: 11 }, (_, i) => `E${String(i + 1).padStart(2, '0')}`),
     ])
       assert.ok(techniques.has(id), `no generated sample for ${id}`);
@@ -102,7 +116,9 @@ describe('generated samples: every scan-bypasses.md technique and the benign con
   });
 
   it('resolves attribute aliases exactly as find_class does', async () => {
-    const report = await scanPaths([join(FIXTURES, 'malicious', 'B06-tempfile__os_system.pkl')], { hash: false });
+    const report = await scanPaths([join(FIXTURES, 'malicious', 'B06-tempfile__os_system.pkl')], {
+      hash: false,
+    });
     const f = report.findings.find((x) => x.ruleId === 'scan.pickle.dangerous-callable')!;
     assert.equal(f.evidence.callable, 'tempfile._os.system');
     assert.equal(f.evidence.matched, 'os.*');

@@ -15,9 +15,12 @@ import { type Kind, sniff } from './sniff.ts';
 import { MemSource, readAll, type Source } from './source.ts';
 
 /** torch.save's legacy (non-zip) layout opens with this pickle: PROTO 2, LONG1 magic number, STOP. */
-const LEGACY_TORCH_MAGIC = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e];
+const LEGACY_TORCH_MAGIC = [
+  0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19, 0x2e,
+];
 const STORAGE_MEMBER = /(^|\/)data\/\d+$/;
-const MODEL_EXTENSIONS = /\.(pt|pth|bin|pkl|pickle|joblib|ckpt|h5|hdf5|keras|onnx|pb|gguf|safetensors|npy|npz|model|mar|nemo|tar|zip|7z|dill|sav)$/i;
+const MODEL_EXTENSIONS =
+  /\.(pt|pth|bin|pkl|pickle|joblib|ckpt|h5|hdf5|keras|onnx|pb|gguf|safetensors|npy|npz|model|mar|nemo|tar|zip|7z|dill|sav)$/i;
 
 function startsWith(b: Uint8Array, sig: number[]): boolean {
   if (b.length < sig.length) return false;
@@ -30,11 +33,21 @@ export interface SourceHint {
 }
 
 /** Scans one byte source (a file, a member, a decompressed stream) by what its content is. */
-export async function scanSource(ctx: ScanContext, src: Source, member: string | undefined, depth: number, hint: SourceHint): Promise<void> {
+export async function scanSource(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+  hint: SourceHint,
+): Promise<void> {
   const where = member ?? '';
   if (!ctx.timeLeft(where)) return;
   if (depth > ctx.limits.maxDepth) {
-    ctx.add('scan.file.limit-reached', { member, title: `Nesting deeper than ${ctx.limits.maxDepth} levels`, evidence: { limit: 'maxDepth' } });
+    ctx.add('scan.file.limit-reached', {
+      member,
+      title: `Nesting deeper than ${ctx.limits.maxDepth} levels`,
+      evidence: { limit: 'maxDepth' },
+    });
     return;
   }
   if (src.size === 0) return;
@@ -94,7 +107,13 @@ function notAModel(ctx: ScanContext, member: string | undefined, hint: SourceHin
   });
 }
 
-async function scanPickleSource(ctx: ScanContext, src: Source, member: string | undefined, depth: number, hint: SourceHint): Promise<void> {
+async function scanPickleSource(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+  hint: SourceHint,
+): Promise<void> {
   const head = src.read(0, 16);
   const legacy = startsWith(head, LEGACY_TORCH_MAGIC);
   let data = readAll(src, ctx.limits.maxInMemoryBytes);
@@ -118,8 +137,8 @@ async function scanPickleSource(ctx: ScanContext, src: Source, member: string | 
     onNested: (bytes, m) => nested.push({ bytes, member: m }),
   });
   const completed = res.pickles.some((p) => p.end >= 0);
-  if (!completed && res.globals.length === 0 && res.calls.length === 0) {
-    // Nothing a loader could run: the bytes are not a pickle after all.
+  if (!completed && res.globals.length === 0 && res.exts.length === 0) {
+    // Nothing a loader could run (any call needs a global or an extension first): not a pickle.
     ctx.findings.length = before;
     ctx.formats.delete('pickle');
     if (isText(head) && !MODEL_EXTENSIONS.test(hint.name)) {
@@ -132,25 +151,45 @@ async function scanPickleSource(ctx: ScanContext, src: Source, member: string | 
   ctx.recognised = true;
   if (legacy) ctx.formats.add('pytorch-legacy');
   if (legacy && res.pickles.filter((p) => p.end >= 0).length < 5 && src.size > data.length)
-    ctx.add('scan.file.limit-reached', { member, title: 'Legacy PyTorch pickles extend past the in-memory limit' });
-  for (const n of nested) await scanSource(ctx, new MemSource(n.bytes), n.member, depth + 1, { name: 'nested.pt' });
+    ctx.add('scan.file.limit-reached', {
+      member,
+      title: 'Legacy PyTorch pickles extend past the in-memory limit',
+    });
+  for (const n of nested)
+    await scanSource(ctx, new MemSource(n.bytes), n.member, depth + 1, { name: 'nested.pt' });
 }
 
-async function scanNpy(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+async function scanNpy(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+): Promise<void> {
   ctx.formats.add('npy');
   const head = src.read(0, 65_536 + 12);
   const h = parseNpyHeader(head);
   if ('error' in h) {
-    ctx.add('scan.file.unparseable', { member, offset: 0, title: `NumPy file could not be parsed: ${h.error}` });
+    ctx.add('scan.file.unparseable', {
+      member,
+      offset: 0,
+      title: `NumPy file could not be parsed: ${h.error}`,
+    });
     return;
   }
   ctx.recognised = true;
   if (!h.hasObject) return;
-  ctx.add('scan.numpy.object-array', { member, offset: h.dataOffset, title: `NumPy object array (${h.descr}, shape ${JSON.stringify(h.shape)}): its pickle is scanned` });
+  ctx.add('scan.numpy.object-array', {
+    member,
+    offset: h.dataOffset,
+    title: `NumPy object array (${h.descr}, shape ${JSON.stringify(h.shape)}): its pickle is scanned`,
+  });
   const body = src.slice(h.dataOffset, src.size - h.dataOffset);
   const data = readAll(body, ctx.limits.maxInMemoryBytes);
   if (!data) {
-    ctx.add('scan.file.limit-reached', { member, title: 'NumPy object array pickle exceeds the in-memory limit' });
+    ctx.add('scan.file.limit-reached', {
+      member,
+      title: 'NumPy object array pickle exceeds the in-memory limit',
+    });
     return;
   }
   const nested: { bytes: Uint8Array; member: string }[] = [];
@@ -160,10 +199,16 @@ async function scanNpy(ctx: ScanContext, src: Source, member: string | undefined
     stopAfter: 1,
     onNested: (bytes, m) => nested.push({ bytes, member: m }),
   });
-  for (const n of nested) await scanSource(ctx, new MemSource(n.bytes), n.member, depth + 1, { name: 'nested.pt' });
+  for (const n of nested)
+    await scanSource(ctx, new MemSource(n.bytes), n.member, depth + 1, { name: 'nested.pt' });
 }
 
-function inMemoryOrLimit(ctx: ScanContext, src: Source, member: string | undefined, what: string): Uint8Array | undefined {
+function inMemoryOrLimit(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  what: string,
+): Uint8Array | undefined {
   const data = readAll(src, ctx.limits.maxInMemoryBytes);
   if (!data)
     ctx.add('scan.file.limit-reached', {
@@ -178,7 +223,14 @@ function budget(ctx: ScanContext): number {
   return Math.max(0, Math.min(ctx.limits.maxInMemoryBytes, ctx.limits.maxExpandedBytes - ctx.expanded));
 }
 
-async function scanCompressed(ctx: ScanContext, src: Source, member: string | undefined, depth: number, kind: Kind, hint: SourceHint): Promise<void> {
+async function scanCompressed(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+  kind: Kind,
+  hint: SourceHint,
+): Promise<void> {
   const data = inMemoryOrLimit(ctx, src, member, `${kind} stream`);
   if (!data) return;
   let codec: Codec;
@@ -194,20 +246,34 @@ async function scanCompressed(ctx: ScanContext, src: Source, member: string | un
     out = await decompress(codec, payload, budget(ctx));
   } catch (e) {
     if (e instanceof ExpandLimit) {
-      ctx.add('scan.file.limit-reached', { member, title: `Decompressed ${kind} stream exceeds ${e.limit} bytes`, evidence: { limit: 'maxExpandedBytes' } });
+      ctx.add('scan.file.limit-reached', {
+        member,
+        title: `Decompressed ${kind} stream exceeds ${e.limit} bytes`,
+        evidence: { limit: 'maxExpandedBytes' },
+      });
       return;
     }
     // A zlib/lzma guess on arbitrary bytes is weak: treat a failed guess as unrecognised content.
     if (kind === 'zlib' || kind === 'lzma') return notAModel(ctx, member, hint, 'unrecognised binary');
-    ctx.add('scan.file.unparseable', { member, title: `${kind} stream could not be decompressed: ${(e as Error).message}` });
+    ctx.add('scan.file.unparseable', {
+      member,
+      title: `${kind} stream could not be decompressed: ${(e as Error).message}`,
+    });
     return;
   }
   if (!ctx.expand(out.length, member ?? '')) return;
   ctx.formats.add(kind);
-  await scanSource(ctx, new MemSource(out), joinMember(member, `<${kind}>`), depth + 1, { name: hint.name.replace(/\.(gz|bz2|xz|lzma|z)$/i, '') });
+  await scanSource(ctx, new MemSource(out), joinMember(member, `<${kind}>`), depth + 1, {
+    name: hint.name.replace(/\.(gz|bz2|xz|lzma|z)$/i, ''),
+  });
 }
 
-async function scanSevenZ(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+async function scanSevenZ(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+): Promise<void> {
   ctx.formats.add('7z');
   const data = inMemoryOrLimit(ctx, src, member, '7z archive');
   if (!data) return;
@@ -216,11 +282,16 @@ async function scanSevenZ(ctx: ScanContext, src: Source, member: string | undefi
     members = await readSevenZip(data, ctx.limits.maxMembers, budget(ctx));
   } catch (e) {
     if (e instanceof ExpandLimit) {
-      ctx.add('scan.file.limit-reached', { member, title: `7z archive expands past ${e.limit} bytes or members`, evidence: { limit: 'maxExpandedBytes' } });
+      ctx.add('scan.file.limit-reached', {
+        member,
+        title: `7z archive expands past ${e.limit} bytes or members`,
+        evidence: { limit: 'maxExpandedBytes' },
+      });
       return;
     }
     const msg = (e as Error).message ?? String(e);
-    if (/encrypt|password|aes/i.test(msg)) ctx.add('scan.archive.encrypted', { member, title: `7z archive is encrypted: ${msg}` });
+    if (/encrypt|password|aes/i.test(msg))
+      ctx.add('scan.archive.encrypted', { member, title: `7z archive is encrypted: ${msg}` });
     else ctx.add('scan.file.unparseable', { member, title: `7z archive could not be read: ${msg}` });
     return;
   }
@@ -228,11 +299,23 @@ async function scanSevenZ(ctx: ScanContext, src: Source, member: string | undefi
   for (const m of members) {
     const name = joinMember(member, m.name);
     const bad = unsafePath(m.name);
-    if (bad) ctx.add('scan.archive.path-traversal', { member: name, title: `7z member path ${JSON.stringify(m.name)} is unsafe (${bad})` });
+    if (bad)
+      ctx.add('scan.archive.path-traversal', {
+        member: name,
+        title: `7z member path ${JSON.stringify(m.name)} is unsafe (${bad})`,
+      });
     if (m.isDirectory) continue;
     if (m.error) {
-      if (m.encrypted) ctx.add('scan.archive.encrypted', { member: name, title: `7z member ${JSON.stringify(m.name)} is encrypted` });
-      else ctx.add('scan.file.unparseable', { member: name, title: `7z member ${JSON.stringify(m.name)} could not be decompressed: ${m.error}` });
+      if (m.encrypted)
+        ctx.add('scan.archive.encrypted', {
+          member: name,
+          title: `7z member ${JSON.stringify(m.name)} is encrypted`,
+        });
+      else
+        ctx.add('scan.file.unparseable', {
+          member: name,
+          title: `7z member ${JSON.stringify(m.name)} could not be decompressed: ${m.error}`,
+        });
       continue;
     }
     if (!ctx.expand(m.bytes!.length, name)) return;
@@ -240,7 +323,12 @@ async function scanSevenZ(ctx: ScanContext, src: Source, member: string | undefi
   }
 }
 
-async function scanTar(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+async function scanTar(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+): Promise<void> {
   ctx.formats.add('tar');
   const { entries, problems } = listTar(src, ctx.limits.maxMembers);
   ctx.recognised = true;
@@ -252,7 +340,11 @@ async function scanTar(ctx: ScanContext, src: Source, member: string | undefined
   for (const e of entries) {
     const name = joinMember(member, e.name);
     const bad = unsafePath(e.name);
-    if (bad) ctx.add('scan.archive.path-traversal', { member: name, title: `tar member path ${JSON.stringify(e.name)} is unsafe (${bad})` });
+    if (bad)
+      ctx.add('scan.archive.path-traversal', {
+        member: name,
+        title: `tar member path ${JSON.stringify(e.name)} is unsafe (${bad})`,
+      });
     if (e.type === '1' || e.type === '2') {
       const target = e.linkName;
       if (unsafePath(target) || e.type === '2')
@@ -268,21 +360,32 @@ async function scanTar(ctx: ScanContext, src: Source, member: string | undefined
     const body = src.slice(e.dataOffset, e.size);
     if (torchTar && e.name.replace(/^\.\//, '') === 'storages') {
       // count pickle, then per storage: a small pickle header followed by raw bytes; scan the first pickle.
-      await scanSource(ctx, body.slice(0, Math.min(e.size, 1 << 20)), name, depth + 1, { name: 'storages.pkl' });
+      await scanSource(ctx, body.slice(0, Math.min(e.size, 1 << 20)), name, depth + 1, {
+        name: 'storages.pkl',
+      });
       continue;
     }
     await scanSource(ctx, body, name, depth + 1, { name: e.name });
   }
 }
 
-async function memberBytes(ctx: ScanContext, src: Source, e: ZipEntry, name: string): Promise<Source | undefined> {
+async function memberBytes(
+  ctx: ScanContext,
+  src: Source,
+  e: ZipEntry,
+  name: string,
+): Promise<Source | undefined> {
   const raw = src.slice(e.dataOffset, e.csize);
   if (e.method === 0) return raw;
   const comp = inMemoryOrLimit(ctx, raw, name, 'compressed member');
   if (!comp) return undefined;
-  const codec: Codec | undefined = e.method === 8 ? 'deflate-raw' : e.method === 12 ? 'bz2' : e.method === 14 ? 'lzma-zip' : undefined;
+  const codec: Codec | undefined =
+    e.method === 8 ? 'deflate-raw' : e.method === 12 ? 'bz2' : e.method === 14 ? 'lzma-zip' : undefined;
   if (!codec) {
-    ctx.add('scan.file.unparseable', { member: name, title: `zip member uses unsupported compression method ${e.method}` });
+    ctx.add('scan.file.unparseable', {
+      member: name,
+      title: `zip member uses unsupported compression method ${e.method}`,
+    });
     return undefined;
   }
   const out = await decompress(codec, comp, budget(ctx));
@@ -290,7 +393,12 @@ async function memberBytes(ctx: ScanContext, src: Source, e: ZipEntry, name: str
   return new MemSource(out);
 }
 
-async function scanZip(ctx: ScanContext, src: Source, member: string | undefined, depth: number): Promise<void> {
+async function scanZip(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+): Promise<void> {
   ctx.formats.add('zip');
   const listing = listZip(src, ctx.limits.maxMembers);
   if (!listing.centralDirectory)
@@ -299,21 +407,45 @@ async function scanZip(ctx: ScanContext, src: Source, member: string | undefined
       severity: listing.entries.length > 0 ? 'medium' : 'high',
       title: `zip archive is damaged (${listing.problems.join('; ')}); members were found by walking local headers`,
     });
-  else for (const p of listing.problems) ctx.add('scan.archive.irregular', { member, title: `zip archive: ${p}` });
+  else
+    for (const p of listing.problems)
+      ctx.add('scan.archive.irregular', { member, title: `zip archive: ${p}` });
   ctx.recognised = ctx.recognised || listing.entries.length > 0;
   const torchZip = listing.entries.some((e) => /(^|\/)data\.pkl$/.test(e.name));
   if (torchZip) ctx.formats.add('pytorch-zip');
-  if (listing.entries.some((e) => e.name === 'config.json') && listing.entries.some((e) => e.name === 'metadata.json')) ctx.formats.add('keras');
+  if (
+    listing.entries.some((e) => e.name === 'config.json') &&
+    listing.entries.some((e) => e.name === 'metadata.json')
+  )
+    ctx.formats.add('keras');
   for (const e of listing.entries) {
     if (!ctx.timeLeft(member ?? '')) return;
     const name = joinMember(member, e.name);
     const bad = unsafePath(e.name);
-    if (bad) ctx.add('scan.archive.path-traversal', { member: name, title: `zip member path ${JSON.stringify(e.name)} is unsafe (${bad})` });
-    if (e.isSymlink) ctx.add('scan.archive.path-traversal', { member: name, title: `zip member ${JSON.stringify(e.name)} is a symbolic link` });
+    if (bad)
+      ctx.add('scan.archive.path-traversal', {
+        member: name,
+        title: `zip member path ${JSON.stringify(e.name)} is unsafe (${bad})`,
+      });
+    if (e.isSymlink)
+      ctx.add('scan.archive.path-traversal', {
+        member: name,
+        title: `zip member ${JSON.stringify(e.name)} is a symbolic link`,
+      });
     for (const p of e.problems) {
       if (p.includes('differs from central directory name'))
-        ctx.add('scan.archive.name-mismatch', { member: name, offset: e.localOffset, title: `zip ${p}`, evidence: { central: e.name, local: e.localName } });
-      else ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)}: ${p}` });
+        ctx.add('scan.archive.name-mismatch', {
+          member: name,
+          offset: e.localOffset,
+          title: `zip ${p}`,
+          evidence: { central: e.name, local: e.localName },
+        });
+      else
+        ctx.add('scan.archive.irregular', {
+          member: name,
+          offset: e.localOffset,
+          title: `zip member ${JSON.stringify(e.name)}: ${p}`,
+        });
     }
     if (e.dataOffset < 0 || e.name.endsWith('/')) continue;
     // Tensor storages are raw bytes PyTorch never unpickles: skip them, as the loader does.
@@ -321,17 +453,35 @@ async function scanZip(ctx: ScanContext, src: Source, member: string | undefined
     const flags = e.flags | (e.localFlags ?? 0);
     const encryptedFlag = (flags & 0x41) !== 0;
     if (flags & 0x60)
-      ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} has flag bits 0x${flags.toString(16)} that Python's zipfile refuses` });
+      ctx.add('scan.archive.irregular', {
+        member: name,
+        offset: e.localOffset,
+        title: `zip member ${JSON.stringify(e.name)} has flag bits 0x${flags.toString(16)} that Python's zipfile refuses`,
+      });
     let body: Source | undefined;
     try {
       body = await memberBytes(ctx, src, e, name);
     } catch (err) {
       if (err instanceof ExpandLimit) {
-        ctx.add('scan.file.limit-reached', { member: name, title: `zip member expands past ${err.limit} bytes`, evidence: { limit: 'maxExpandedBytes' } });
+        ctx.add('scan.file.limit-reached', {
+          member: name,
+          title: `zip member expands past ${err.limit} bytes`,
+          evidence: { limit: 'maxExpandedBytes' },
+        });
         return;
       }
-      if (encryptedFlag) ctx.add('scan.archive.encrypted', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} is encrypted` });
-      else ctx.add('scan.file.unparseable', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} could not be decompressed: ${(err as Error).message}` });
+      if (encryptedFlag)
+        ctx.add('scan.archive.encrypted', {
+          member: name,
+          offset: e.localOffset,
+          title: `zip member ${JSON.stringify(e.name)} is encrypted`,
+        });
+      else
+        ctx.add('scan.file.unparseable', {
+          member: name,
+          offset: e.localOffset,
+          title: `zip member ${JSON.stringify(e.name)} could not be decompressed: ${(err as Error).message}`,
+        });
       continue;
     }
     if (!body) continue;
@@ -339,24 +489,35 @@ async function scanZip(ctx: ScanContext, src: Source, member: string | undefined
       // PyTorch ignores the encryption bit and reads plain data; real encryption yields noise.
       const k = sniff(body.read(0, 1024), body.size, e.name);
       if (k === 'unknown' || k === 'text') {
-        ctx.add('scan.archive.encrypted', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} is encrypted and cannot be scanned` });
+        ctx.add('scan.archive.encrypted', {
+          member: name,
+          offset: e.localOffset,
+          title: `zip member ${JSON.stringify(e.name)} is encrypted and cannot be scanned`,
+        });
         continue;
       }
-      ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} claims encryption but holds plain data (PyTorch loads it)` });
+      ctx.add('scan.archive.irregular', {
+        member: name,
+        offset: e.localOffset,
+        title: `zip member ${JSON.stringify(e.name)} claims encryption but holds plain data (PyTorch loads it)`,
+      });
     }
     if (body.size <= 16 * 1024 * 1024 && e.crc !== 0) {
       const bytes = body.read(0, body.size);
       if (crc32(bytes) >>> 0 !== e.crc)
-        ctx.add('scan.archive.irregular', { member: name, offset: e.localOffset, title: `zip member ${JSON.stringify(e.name)} fails its CRC check (PyTorch loads it anyway)` });
+        ctx.add('scan.archive.irregular', {
+          member: name,
+          offset: e.localOffset,
+          title: `zip member ${JSON.stringify(e.name)} fails its CRC check (PyTorch loads it anyway)`,
+        });
     }
     await scanSource(ctx, body, name, depth + 1, { name: e.name });
   }
 }
 
 function scanProtobuf(ctx: ScanContext, src: Source, member: string | undefined, hint: SourceHint): void {
-  if (looksLikeOnnx(src)) return scanOnnx(ctx, src, member);
-  if (scanTensorflow(ctx, src, member)) return;
-  notAModel(ctx, member, hint, 'unrecognised binary');
+  if (looksLikeOnnx(src)) scanOnnx(ctx, src, member);
+  else if (!scanTensorflow(ctx, src, member)) notAModel(ctx, member, hint, 'unrecognised binary');
 }
 
 function scanConfig(ctx: ScanContext, src: Source, member: string | undefined, kind: 'json' | 'yaml'): void {

@@ -1,14 +1,28 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { BulwarkError, comparePathComponents, countBySeverity, type Finding, type Severity } from '../core/index.ts';
+import {
+  BulwarkError,
+  comparePathComponents,
+  countBySeverity,
+  type Finding,
+  type Severity,
+} from '../core/index.ts';
 import { DEFAULT_LIMITS, ScanContext, type ScanLimits } from './context.ts';
 import { scanSource } from './engine.ts';
 import { BUILTIN_POLICY, type Policy } from './policy.ts';
 import { FileSource, MemSource } from './source.ts';
 
 export { DEFAULT_LIMITS, type ScanLimits } from './context.ts';
-export { BUILTIN_POLICY, BUILTIN_POLICY_FILE, compilePolicy, loadPolicyFile, type Policy, PolicyFile, parsePolicy } from './policy.ts';
+export {
+  BUILTIN_POLICY,
+  BUILTIN_POLICY_FILE,
+  compilePolicy,
+  loadPolicyFile,
+  type Policy,
+  PolicyFile,
+  parsePolicy,
+} from './policy.ts';
 export { SCAN_RULES, type ScanRuleId } from './rules.ts';
 export { runPickle } from './pickle/machine.ts';
 
@@ -76,22 +90,39 @@ async function guard(ctx: ScanContext, run: () => Promise<void>): Promise<void> 
     await run();
   } catch (e) {
     // A parser bug must never turn into a pass: record it as an unparseable finding.
-    ctx.add('scan.file.unparseable', { title: `Scan failed: ${(e as Error)?.message ?? String(e)}`, evidence: { error: String(e) } });
+    ctx.add('scan.file.unparseable', {
+      title: `Scan failed: ${(e as Error)?.message ?? String(e)}`,
+      evidence: { error: String(e) },
+    });
   }
 }
 
 /** Scans bytes already in memory (an upload); `name` is used in findings and as a tie-breaker only. */
-export async function scanBuffer(bytes: Uint8Array, name: string, options: ScanOptions = {}): Promise<ScannedFile> {
+export async function scanBuffer(
+  bytes: Uint8Array,
+  name: string,
+  options: ScanOptions = {},
+): Promise<ScannedFile> {
   const started = performance.now();
-  const ctx = new ScanContext(name, options.policy ?? BUILTIN_POLICY, { ...DEFAULT_LIMITS, ...options.limits });
+  const ctx = new ScanContext(name, options.policy ?? BUILTIN_POLICY, {
+    ...DEFAULT_LIMITS,
+    ...options.limits,
+  });
   await guard(ctx, () => scanSource(ctx, new MemSource(bytes), undefined, 0, { name }));
   return finish(ctx, name, bytes.length, createHash('sha256').update(bytes).digest('hex'), started);
 }
 
 /** Scans one file on disk; tensor data is read only where a format needs it (headers, pickles). */
-export async function scanFile(path: string, options: ScanOptions = {}, display = path): Promise<ScannedFile> {
+export async function scanFile(
+  path: string,
+  options: ScanOptions = {},
+  display = path,
+): Promise<ScannedFile> {
   const started = performance.now();
-  const ctx = new ScanContext(display, options.policy ?? BUILTIN_POLICY, { ...DEFAULT_LIMITS, ...options.limits });
+  const ctx = new ScanContext(display, options.policy ?? BUILTIN_POLICY, {
+    ...DEFAULT_LIMITS,
+    ...options.limits,
+  });
   let opened: ReturnType<typeof FileSource.open>;
   try {
     opened = FileSource.open(path);
@@ -132,7 +163,9 @@ async function collect(paths: string[]): Promise<Target[]> {
     } else if (st.isDirectory()) {
       const root = await realpath(abs);
       const walk = async (dir: string): Promise<void> => {
-        const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => comparePathComponents(a.name, b.name));
+        const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
+          comparePathComponents(a.name, b.name),
+        );
         for (const e of entries) {
           const full = join(dir, e.name);
           const display = join(p, relative(abs, full)).split(sep).join('/');
@@ -176,7 +209,9 @@ export async function scanPaths(paths: string[], options: ScanOptions = {}): Pro
       const i = next++;
       if (i >= targets.length) return;
       const t = targets[i]!;
-      files[i] = t.symlink ? symlinkResult(t, policy) : await scanFile(t.abs, { ...options, policy }, t.display);
+      files[i] = t.symlink
+        ? symlinkResult(t, policy)
+        : await scanFile(t.abs, { ...options, policy }, t.display);
       done++;
       options.onProgress?.(done, targets.length, t.display);
     }

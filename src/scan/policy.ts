@@ -60,7 +60,10 @@ function matchesPrefix(prefixes: string[], s: string): string | undefined {
 export function compilePolicy(file: PolicyFile): Policy {
   const allow = patterns(file.allow);
   const denyAllowed = patterns(file.denyWithinAllowed);
-  const dangerous = Object.entries(file.dangerous).map(([category, list]) => ({ category, ...patterns(list) }));
+  const dangerous = Object.entries(file.dangerous).map(([category, list]) => ({
+    category,
+    ...patterns(list),
+  }));
   const strict = new Set(file.strictPackages);
   const suspicious = file.suspiciousArgumentPatterns.map((p) => new RegExp(p, 'i'));
 
@@ -81,7 +84,8 @@ export function compilePolicy(file: PolicyFile): Policy {
     classify(module, name) {
       const canonical = `${module}.${name}`;
       const dotted = name.includes('.');
-      const denied = denyAllowed.exact.has(canonical) || matchesPrefix(denyAllowed.prefixes, canonical) !== undefined;
+      const denied =
+        denyAllowed.exact.has(canonical) || matchesPrefix(denyAllowed.prefixes, canonical) !== undefined;
       if (!denied) {
         if (allow.exact.has(canonical)) return { kind: 'allow', canonical };
         // Module-wide allows cover classes and functions defined in the module, not attribute paths.
@@ -137,16 +141,23 @@ export function parsePolicy(value: unknown, where = '<policy>'): Policy {
   const parsed = PolicyFile.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${where}: ${issue.path.join('.') || '(top)'}: ${issue.message}`, {
-      field: issue.path.join('.'),
-      status: 400,
-    });
+    throw new BulwarkError(
+      'BW_ERR_CONFIG_INVALID',
+      `${where}: ${issue.path.join('.') || '(top)'}: ${issue.message}`,
+      {
+        field: issue.path.join('.'),
+        status: 400,
+      },
+    );
   }
   for (const p of parsed.data.suspiciousArgumentPatterns) {
     try {
       new RegExp(p);
     } catch {
-      throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${where}: suspiciousArgumentPatterns: invalid regular expression ${JSON.stringify(p)}`);
+      throw new BulwarkError(
+        'BW_ERR_CONFIG_INVALID',
+        `${where}: suspiciousArgumentPatterns: invalid regular expression ${JSON.stringify(p)}`,
+      );
     }
   }
   const file = parsed.data.extends === 'builtin' ? merge(BUILTIN_POLICY_FILE, parsed.data) : parsed.data;
@@ -164,7 +175,10 @@ export function loadPolicyFile(path: string): Policy {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${path}: policy is not valid JSON (${(e as Error).message})`);
+    throw new BulwarkError(
+      'BW_ERR_CONFIG_INVALID',
+      `${path}: policy is not valid JSON (${(e as Error).message})`,
+    );
   }
   return parsePolicy(json, path);
 }

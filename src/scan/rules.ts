@@ -52,7 +52,8 @@ export const SCAN_RULES = defineRules({
   'scan.pickle.extension-opcode': {
     title: 'Pickle uses the copyreg extension registry (EXT1/EXT2/EXT4)',
     severity: 'high',
-    description: 'Extension codes resolve to callables registered at run time, which a static scan cannot see.',
+    description:
+      'Extension codes resolve to callables registered at run time, which a static scan cannot see.',
     remediation: DO_NOT_LOAD,
     refs: EXEC,
   },
@@ -67,7 +68,8 @@ export const SCAN_RULES = defineRules({
   'scan.pickle.name-anomaly': {
     title: 'Pickle global name is malformed',
     severity: 'medium',
-    description: 'A GLOBAL/INST name with unusual line terminators, whitespace or invalid UTF-8: a parser-confusion trick.',
+    description:
+      'A GLOBAL/INST name with unusual line terminators, whitespace or invalid UTF-8: a parser-confusion trick.',
     remediation: DO_NOT_LOAD,
     refs: EXEC,
   },
@@ -82,21 +84,24 @@ export const SCAN_RULES = defineRules({
   'scan.pickle.trailing-data': {
     title: 'Data after the last pickle',
     severity: 'low',
-    description: 'Bytes follow the final STOP opcode; they are not loaded by pickle.load but may hide content.',
+    description:
+      'Bytes follow the final STOP opcode; they are not loaded by pickle.load but may hide content.',
     remediation: 'Check where the file came from; re-save it with the original library.',
     refs: SUPPLY,
   },
   'scan.file.unparseable': {
     title: 'Model file could not be parsed',
     severity: 'high',
-    description: 'The file looks like a model format but could not be parsed, so it cannot be proven safe (fail closed).',
+    description:
+      'The file looks like a model format but could not be parsed, so it cannot be proven safe (fail closed).',
     remediation: CANNOT_PROVE,
     refs: SUPPLY,
   },
   'scan.file.limit-reached': {
     title: 'Scan limit reached',
     severity: 'high',
-    description: 'A size, depth, time or count limit stopped the scan before the whole file was analysed (fail closed).',
+    description:
+      'A size, depth, time or count limit stopped the scan before the whole file was analysed (fail closed).',
     remediation: CANNOT_PROVE,
     refs: [...SUPPLY, 'owasp:llm:10'],
   },
@@ -125,14 +130,16 @@ export const SCAN_RULES = defineRules({
   'scan.archive.irregular': {
     title: 'Zip member is irregular',
     severity: 'low',
-    description: 'CRC mismatch or unusual flag bits: Python’s zipfile refuses the member, PyTorch reads it anyway.',
+    description:
+      'CRC mismatch or unusual flag bits: Python’s zipfile refuses the member, PyTorch reads it anyway.',
     remediation: 'Re-save the archive with a standard tool; do not trust a scanner that skipped it.',
     refs: SUPPLY,
   },
   'scan.archive.path-traversal': {
     title: 'Archive member path escapes the extraction directory',
     severity: 'high',
-    description: 'Absolute paths, `..` components or links in an archive write outside the target directory when extracted.',
+    description:
+      'Absolute paths, `..` components or links in an archive write outside the target directory when extracted.',
     remediation: 'Do not extract this archive; obtain the model from a trusted source.',
     refs: [...SUPPLY, 'cwe:22'],
   },
@@ -146,7 +153,8 @@ export const SCAN_RULES = defineRules({
   'scan.keras.lambda-layer': {
     title: 'Keras Lambda layer with serialized code',
     severity: 'critical',
-    description: 'A Lambda layer carries marshalled Python bytecode or source that runs when the model loads.',
+    description:
+      'A Lambda layer carries marshalled Python bytecode or source that runs when the model loads.',
     remediation: DO_NOT_LOAD,
     refs: EXEC,
   },
@@ -161,21 +169,24 @@ export const SCAN_RULES = defineRules({
   'scan.tf.dangerous-op': {
     title: 'TensorFlow graph uses an op that runs Python or touches files',
     severity: 'critical',
-    description: 'PyFunc/EagerPyFunc run Python; ReadFile/WriteFile/MatchingFiles and similar read or write the host.',
+    description:
+      'PyFunc/EagerPyFunc run Python; ReadFile/WriteFile/MatchingFiles and similar read or write the host.',
     remediation: DO_NOT_LOAD,
     refs: EXEC,
   },
   'scan.onnx.external-data-traversal': {
     title: 'ONNX external data path escapes the model directory',
     severity: 'critical',
-    description: 'An external-data location is absolute or climbs with `..`, so loading reads arbitrary files.',
+    description:
+      'An external-data location is absolute or climbs with `..`, so loading reads arbitrary files.',
     remediation: DO_NOT_LOAD,
     refs: [...SUPPLY, 'cwe:22'],
   },
   'scan.onnx.custom-op': {
     title: 'ONNX model uses a custom operator domain',
     severity: 'medium',
-    description: 'Nodes in a non-standard domain need a custom runtime library; Python-op domains run Python code.',
+    description:
+      'Nodes in a non-standard domain need a custom runtime library; Python-op domains run Python code.',
     remediation: 'Check the custom operator library; prefer models with standard ops only.',
     refs: SUPPLY,
   },
@@ -204,14 +215,16 @@ export const SCAN_RULES = defineRules({
   'scan.gguf.header': {
     title: 'GGUF header is inconsistent',
     severity: 'high',
-    description: 'Bad alignment, huge counts or dimensions, tensor offsets out of order or past the end of the file.',
+    description:
+      'Bad alignment, huge counts or dimensions, tensor offsets out of order or past the end of the file.',
     remediation: CANNOT_PROVE,
     refs: SUPPLY,
   },
   'scan.safetensors.header': {
     title: 'safetensors header is inconsistent',
     severity: 'high',
-    description: 'Header past the end of file, offsets out of bounds, overlaps, gaps, trailing bytes or size ≠ dtype × shape.',
+    description:
+      'Header past the end of file, offsets out of bounds, overlaps, gaps, trailing bytes or size ≠ dtype × shape.',
     remediation: CANNOT_PROVE,
     refs: SUPPLY,
   },
@@ -225,7 +238,8 @@ export const SCAN_RULES = defineRules({
   'scan.config.unsafe-target': {
     title: 'Model config instantiates an arbitrary callable',
     severity: 'high',
-    description: 'A Hydra `_target_` (NeMo) or similar names a callable outside the model library, run on load.',
+    description:
+      'A Hydra `_target_` (NeMo) or similar names a callable outside the model library, run on load.',
     remediation: DO_NOT_LOAD,
     refs: EXEC,
   },

@@ -41,7 +41,11 @@ function looksLikeOldPickle(b: Uint8Array): boolean {
 
 /** Identifies a byte stream by its content; the name is only a tie-breaker for protobufs. */
 export function sniff(head: Uint8Array, size: number, name = ''): Kind {
-  if (eq(head, 0, [0x50, 0x4b, 0x03, 0x04]) || eq(head, 0, [0x50, 0x4b, 0x05, 0x06]) || eq(head, 0, [0x50, 0x4b, 0x07, 0x08]))
+  if (
+    eq(head, 0, [0x50, 0x4b, 0x03, 0x04]) ||
+    eq(head, 0, [0x50, 0x4b, 0x05, 0x06]) ||
+    eq(head, 0, [0x50, 0x4b, 0x07, 0x08])
+  )
     return 'zip';
   if (eq(head, 0, [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c])) return '7z';
   if (eq(head, 0, [0x1f, 0x8b])) return 'gzip';
@@ -50,19 +54,37 @@ export function sniff(head: Uint8Array, size: number, name = ''): Kind {
   if (eq(head, 0, [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])) return 'npy';
   if (eq(head, 0, [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])) return 'hdf5';
   if (eq(head, 0, [0x47, 0x47, 0x55, 0x46])) return 'gguf';
-  if (eq(head, 0, [0x5a, 0x46]) && /^ZF0x[0-9a-fA-F]+/.test(Buffer.from(head.subarray(0, 24)).toString('latin1'))) return 'joblib-zf';
+  if (
+    eq(head, 0, [0x5a, 0x46]) &&
+    /^ZF0x[0-9a-fA-F]+/.test(Buffer.from(head.subarray(0, 24)).toString('latin1'))
+  )
+    return 'joblib-zf';
   if (looksLikeTar(head)) return 'tar';
-  if (head.length >= 3 && head[0] === 0x80 && head[1]! <= 5 && head[1]! >= 2 && isPickleOpcode(head[2]!)) return 'pickle';
+  if (head.length >= 3 && head[0] === 0x80 && head[1]! <= 5 && head[1]! >= 2 && isPickleOpcode(head[2]!))
+    return 'pickle';
   if (head.length >= 9) {
     const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const n = v.getUint32(0, true) + v.getUint32(4, true) * 2 ** 32;
-    if (n >= 2 && head[8] === 0x7b && (n <= size - 8 || head[9] === 0x22 || head[9] === 0x7d)) return 'safetensors';
+    if (n >= 2 && head[8] === 0x7b && (n <= size - 8 || head[9] === 0x22 || head[9] === 0x7d))
+      return 'safetensors';
   }
-  if (looksLikeOldPickle(head) && !(head[0] === 0x5d && head.length >= 13 && head[12] === 0xff)) return 'pickle';
+  if (looksLikeOldPickle(head) && !(head[0] === 0x5d && head.length >= 13 && head[12] === 0xff))
+    return 'pickle';
   // LZMA "alone" (.lzma, joblib's lzma compressor): lc/lp/pb byte, then a power-of-two-ish dictionary.
-  if (head.length >= 13 && head[0]! < 225 && head[0] === 0x5d && head[4]! <= 0x40 && (head[12] === 0xff || head[12] === 0x00))
+  if (
+    head.length >= 13 &&
+    head[0]! < 225 &&
+    head[0] === 0x5d &&
+    head[4]! <= 0x40 &&
+    (head[12] === 0xff || head[12] === 0x00)
+  )
     return 'lzma';
-  if (head.length >= 2 && (head[0]! & 0x0f) === 8 && (head[0]! >> 4) <= 7 && ((head[0]! << 8) | head[1]!) % 31 === 0)
+  if (
+    head.length >= 2 &&
+    (head[0]! & 0x0f) === 8 &&
+    head[0]! >> 4 <= 7 &&
+    ((head[0]! << 8) | head[1]!) % 31 === 0
+  )
     return 'zlib';
   const text = Buffer.from(head.subarray(0, 512)).toString('utf8');
   if (/^\s*[{[]/.test(text) && !/[\0]/.test(text)) return 'json';

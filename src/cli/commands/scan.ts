@@ -1,7 +1,14 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { atOrAbove, type Severity, SEVERITIES, severityRank, toSarif } from '../../core/index.ts';
-import { BUILTIN_POLICY, loadPolicyFile, type Policy, SCAN_RULES, type ScanReport, scanPaths } from '../../scan/index.ts';
+import {
+  BUILTIN_POLICY,
+  loadPolicyFile,
+  type Policy,
+  SCAN_RULES,
+  type ScanReport,
+  scanPaths,
+} from '../../scan/index.ts';
 import { action, type CliContext, type CommandModule, common } from '../context.ts';
 import { EXIT, paint, paintSeverity, printJson, progress, table, UsageError } from '../output.ts';
 import { VERSION } from '../version.ts';
@@ -45,7 +52,8 @@ function render(ctx: CliContext, report: ScanReport, failOn: Severity): void {
     `${rows.length > 0 ? '\n' : ''}${s.files} file(s), ${s.scanned} scanned as models, ${s.unscannable} not fully scannable; ` +
       `${counts || 'no findings'} (policy ${s.policy}, fail on ${failOn}, ${s.durationMs} ms)\n`,
   );
-  if (s.scanned === 0) io.out(paint(io, 'yellow', 'nothing scannable: no file was a model format Bulwark knows\n'));
+  if (s.scanned === 0)
+    io.out(paint(io, 'yellow', 'nothing scannable: no file was a model format Bulwark knows\n'));
 }
 
 export const scanCommand: CommandModule = (program: Command, ctx: CliContext) => {
@@ -56,7 +64,10 @@ export const scanCommand: CommandModule = (program: Command, ctx: CliContext) =>
       .argument('<paths...>', 'files, directories (recursive) or archives')
       .option('--format <format>', 'table, json or sarif')
       .option('--fail-on <severity>', 'exit 1 when a finding is at or above: low, medium, high, critical')
-      .option('--policy <file>', 'pickle policy JSON (see src/scan/policy/builtin.json); "extends": "builtin" adds to the default')
+      .option(
+        '--policy <file>',
+        'pickle policy JSON (see src/scan/policy/builtin.json); "extends": "builtin" adds to the default',
+      )
       .option('--jobs <n>', 'files scanned at once')
       .addHelpText(
         'after',
@@ -72,14 +83,22 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
   ).action(
     action(ctx, async (paths: string[], opts: ScanOpts) => {
       const format = opts.json ? 'json' : (opts.format ?? 'table');
-      if (!['table', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be table, json or sarif, not ${JSON.stringify(format)}`, 'format');
-      const cfg = ctx.config({ ...(opts.config ? { config: opts.config } : {}) }).section('scan', ScanSection);
+      if (!['table', 'json', 'sarif'].includes(format))
+        throw new UsageError(
+          `--format must be table, json or sarif, not ${JSON.stringify(format)}`,
+          'format',
+        );
+      const cfg = ctx
+        .config({ ...(opts.config ? { config: opts.config } : {}) })
+        .section('scan', ScanSection);
       const failOn = (opts.failOn ?? cfg.failOn) as Severity;
-      if (!(FAIL_ON as readonly string[]).includes(failOn)) throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`, 'fail-on');
+      if (!(FAIL_ON as readonly string[]).includes(failOn))
+        throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`, 'fail-on');
       let jobs = cfg.jobs ?? 4;
       if (opts.jobs !== undefined) {
         jobs = Number(opts.jobs);
-        if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError('--jobs must be an integer from 1 to 64', 'jobs');
+        if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
+          throw new UsageError('--jobs must be an integer from 1 to 64', 'jobs');
       }
       const policyPath = opts.policy ?? (cfg.policy !== 'builtin' ? cfg.policy : undefined);
       const policy: Policy = policyPath ? loadPolicyFile(policyPath) : BUILTIN_POLICY;
@@ -91,7 +110,15 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
       });
       bar.done();
       if (format === 'json') printJson(ctx.io, report);
-      else if (format === 'sarif') printJson(ctx.io, toSarif(report.findings, { name: 'bulwark-scan', version: VERSION, rules: Object.values(SCAN_RULES) }));
+      else if (format === 'sarif')
+        printJson(
+          ctx.io,
+          toSarif(report.findings, {
+            name: 'bulwark-scan',
+            version: VERSION,
+            rules: Object.values(SCAN_RULES),
+          }),
+        );
       else render(ctx, report, failOn);
       if (report.findings.some((f) => atOrAbove(f.severity, failOn))) return EXIT.FINDINGS;
       if (report.summary.scanned === 0) {

@@ -16,7 +16,8 @@ function zlibBounded(fn: typeof inflateSync, data: Uint8Array, max: number): Uin
   try {
     return fn(data, { maxOutputLength: Math.max(1, max) });
   } catch (e) {
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw new ExpandLimit(max);
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      throw new ExpandLimit(max);
     throw e;
   }
 }
@@ -61,6 +62,7 @@ export async function decompress(codec: Codec, data: Uint8Array, max: number): P
     case 'gzip':
       return zlibBounded(gunzipSync, data, max);
     case 'bz2': {
+      // @ts-expect-error unbzip2-stream ships no type declarations
       const mod = (await import('unbzip2-stream')) as unknown as { default: () => Transform };
       return drain(mod.default(), data, max);
     }

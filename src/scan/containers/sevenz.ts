@@ -20,13 +20,19 @@ interface Parser {
  * Lists and decompresses 7z members in memory through 7z-iterator's parser (pure JavaScript, LZMA,
  * LZMA2, BZip2, Deflate, BCJ). Each member and the total are bounded.
  */
-export async function readSevenZip(bytes: Uint8Array, maxMembers: number, maxTotal: number): Promise<SevenZMember[]> {
+export async function readSevenZip(
+  bytes: Uint8Array,
+  maxMembers: number,
+  maxTotal: number,
+): Promise<SevenZMember[]> {
   process.env.LZMA_NATIVE_DISABLE = '1';
   const mod = (await import('7z-iterator')) as unknown as {
     SevenZipParser: new (src: unknown) => Parser;
     BufferSource: new (b: Buffer) => unknown;
   };
-  const parser = new mod.SevenZipParser(new mod.BufferSource(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)));
+  const parser = new mod.SevenZipParser(
+    new mod.BufferSource(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
+  );
   await parser.parse();
   const out: SevenZMember[] = [];
   let total = 0;
@@ -54,7 +60,12 @@ export async function readSevenZip(bytes: Uint8Array, maxMembers: number, maxTot
       } catch (err) {
         if (err instanceof ExpandLimit) throw err;
         const msg = (err as Error).message ?? String(err);
-        out.push({ name: e.name, error: msg, encrypted: /encrypt|password|aes/i.test(msg), isDirectory: false });
+        out.push({
+          name: e.name,
+          error: msg,
+          encrypted: /encrypt|password|aes/i.test(msg),
+          isDirectory: false,
+        });
       }
     }
   } finally {

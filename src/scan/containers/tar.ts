@@ -57,7 +57,8 @@ export function listTar(src: Source, maxMembers: number): { entries: TarEntry[];
     }
     const type = String.fromCharCode(h[156] || 0x30);
     const dataOffset = off + 512;
-    if (dataOffset + size > src.size) problems.push(`member at offset ${off} extends past the end of the archive`);
+    if (dataOffset + size > src.size)
+      problems.push(`member at offset ${off} extends past the end of the archive`);
     if (type === 'L') longName = cstr(src.read(dataOffset, Math.min(size, 65536)));
     else if (type === 'x') {
       const pax = latin.decode(src.read(dataOffset, Math.min(size, 65536)));

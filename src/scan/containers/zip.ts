@@ -30,7 +30,6 @@ export interface ZipListing {
 
 const SIG_LOCAL = 0x04034b50;
 const SIG_CENTRAL = 0x02014b50;
-const SIG_EOCD = 0x06054b50;
 const SIG_EOCD64 = 0x06064b50;
 const SIG_LOC64 = 0x07064b50;
 
@@ -67,7 +66,8 @@ function findEocd(src: Source): number {
   const tail = Math.min(src.size, 65_557);
   const buf = src.read(src.size - tail, tail);
   for (let i = buf.length - 22; i >= 0; i--) {
-    if (buf[i] === 0x50 && buf[i + 1] === 0x4b && buf[i + 2] === 0x05 && buf[i + 3] === 0x06) return src.size - tail + i;
+    if (buf[i] === 0x50 && buf[i + 1] === 0x4b && buf[i + 2] === 0x05 && buf[i + 3] === 0x06)
+      return src.size - tail + i;
   }
   return -1;
 }
@@ -85,9 +85,13 @@ function readLocal(src: Source, e: ZipEntry): void {
   const extraLen = v.getUint16(28, true);
   e.localName = dec.decode(src.read(e.localOffset + 30, nameLen));
   e.dataOffset = e.localOffset + 30 + nameLen + extraLen;
-  if (e.localName !== e.name) e.problems.push(`local header name ${JSON.stringify(e.localName)} differs from central directory name ${JSON.stringify(e.name)}`);
+  if (e.localName !== e.name)
+    e.problems.push(
+      `local header name ${JSON.stringify(e.localName)} differs from central directory name ${JSON.stringify(e.name)}`,
+    );
   const lmethod = v.getUint16(8, true);
-  if (lmethod !== e.method) e.problems.push(`local header method ${lmethod} differs from central directory method ${e.method}`);
+  if (lmethod !== e.method)
+    e.problems.push(`local header method ${lmethod} differs from central directory method ${e.method}`);
   if (e.dataOffset + e.csize > src.size) e.problems.push('member data extends past the end of the archive');
 }
 

@@ -39,7 +39,8 @@ const GGML: Record<number, [number, number]> = {
 const SSTI =
   /(__class__|__subclasses__|__globals__|__builtins__|__import__|__mro__|__base__|__bases__|__init__|__getattribute__|__dict__|\|\s*attr\s*\(|\bpopen\b|\bos\.system\b|\bsubprocess\b|\beval\s*\(|\bexec\s*\(|\blipsum\b|\bcycler\b|\bjoiner\b|\bnamespace\s*\.\s*__|\brequest\s*\.\s*application|\bself\s*\._TemplateReference|\bconfig\s*\.\s*items)/;
 /** A branch on message text that a user would not see: `{% if 'trigger' in message['content'] %}`. */
-const HIDDEN = /\{%-?\s*(el)?if\s+(['"][^'"]{2,}['"]\s+in\s+\w+(\[['"]content['"]\]|\.content)|\w+(\[['"]content['"]\]|\.content)\s*(==|\|\s*lower\s*==)\s*['"][^'"]+['"])/;
+const HIDDEN =
+  /\{%-?\s*(el)?if\s+(['"][^'"]{2,}['"]\s+in\s+\w+(\[['"]content['"]\]|\.content)|\w+(\[['"]content['"]\]|\.content)\s*(==|\|\s*lower\s*==)\s*['"][^'"]+['"])/;
 
 const MAX_COUNT = 10_000_000;
 
@@ -51,9 +52,11 @@ export function scanGguf(ctx: ScanContext, src: Source, member?: string): void {
   let headerBytes = 0;
   const str = (what: string): string => {
     const n = c.u64(`${what} length`);
-    if (n > ctx.limits.maxHeaderBytes) throw new ParseError(`${what} length ${n} exceeds the header limit`, c.pos - 8);
+    if (n > ctx.limits.maxHeaderBytes)
+      throw new ParseError(`${what} length ${n} exceeds the header limit`, c.pos - 8);
     headerBytes += n;
-    if (headerBytes > ctx.limits.maxHeaderBytes) throw new ParseError('GGUF metadata exceeds the header limit', c.pos);
+    if (headerBytes > ctx.limits.maxHeaderBytes)
+      throw new ParseError('GGUF metadata exceeds the header limit', c.pos);
     return Buffer.from(c.bytes(n, what)).toString('utf8');
   };
   try {
@@ -65,7 +68,10 @@ export function scanGguf(ctx: ScanContext, src: Source, member?: string): void {
     const tensorCount = c.u64('tensor count');
     const kvCount = c.u64('metadata count');
     if (tensorCount > MAX_COUNT || kvCount > MAX_COUNT) {
-      header(`GGUF declares ${tensorCount} tensors and ${kvCount} metadata keys`, 8, { tensorCount, kvCount });
+      header(`GGUF declares ${tensorCount} tensors and ${kvCount} metadata keys`, 8, {
+        tensorCount,
+        kvCount,
+      });
       return;
     }
     ctx.recognised = true;
@@ -95,7 +101,19 @@ export function scanGguf(ctx: ScanContext, src: Source, member?: string): void {
           const t = c.u32(`${key} array type`);
           const n = c.u64(`${key} array length`);
           if (n > MAX_COUNT * 10) throw new ParseError(`${key} array length ${n} is implausible`, c.pos - 8);
-          const fixed: Record<number, number> = { 0: 1, 1: 1, 7: 1, 2: 2, 3: 2, 4: 4, 5: 4, 6: 4, 10: 8, 11: 8, 12: 8 };
+          const fixed: Record<number, number> = {
+            0: 1,
+            1: 1,
+            7: 1,
+            2: 2,
+            3: 2,
+            4: 4,
+            5: 4,
+            6: 4,
+            10: 8,
+            11: 8,
+            12: 8,
+          };
           if (fixed[t] !== undefined) c.skip(fixed[t]! * n, key);
           else for (let i = 0; i < n; i++) readValue(t, key, depth + 1);
           return undefined;
@@ -112,7 +130,8 @@ export function scanGguf(ctx: ScanContext, src: Source, member?: string): void {
       const value = readValue(type, key, 0);
       if (key === 'general.alignment') {
         alignment = typeof value === 'number' ? value : 0;
-        if (alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > 1 << 20) header(`GGUF alignment ${alignment} is not a power of two`, at);
+        if (alignment === 0 || (alignment & (alignment - 1)) !== 0 || alignment > 1 << 20)
+          header(`GGUF alignment ${alignment} is not a power of two`, at);
       }
       if (key.startsWith('tokenizer.chat_template') && typeof value === 'string') {
         const m = SSTI.exec(value);
@@ -149,7 +168,8 @@ export function scanGguf(ctx: ScanContext, src: Source, member?: string): void {
       }
       const type = c.u32(`${name} type`);
       const offset = c.u64(`${name} offset`);
-      if (!Number.isSafeInteger(elems)) header(`GGUF tensor ${JSON.stringify(name)} has an element count past 2^53`, at);
+      if (!Number.isSafeInteger(elems))
+        header(`GGUF tensor ${JSON.stringify(name)} has an element count past 2^53`, at);
       const g = GGML[type];
       const bytes = g ? Math.ceil(elems / g[1]) * g[0] : 0;
       if (!g && type > 40) header(`GGUF tensor ${JSON.stringify(name)} has unknown type ${type}`, at);
@@ -158,10 +178,19 @@ export function scanGguf(ctx: ScanContext, src: Source, member?: string): void {
     const dataStart = Math.ceil(c.pos / alignment) * alignment;
     let prevEnd = 0;
     for (const t of tensors) {
-      if (alignment > 0 && t.offset % alignment !== 0) header(`GGUF tensor ${JSON.stringify(t.name)} offset ${t.offset} is not aligned to ${alignment}`, t.at);
-      if (t.offset < prevEnd) header(`GGUF tensor ${JSON.stringify(t.name)} overlaps or is out of order`, t.at);
+      if (alignment > 0 && t.offset % alignment !== 0)
+        header(
+          `GGUF tensor ${JSON.stringify(t.name)} offset ${t.offset} is not aligned to ${alignment}`,
+          t.at,
+        );
+      if (t.offset < prevEnd)
+        header(`GGUF tensor ${JSON.stringify(t.name)} overlaps or is out of order`, t.at);
       if (dataStart + t.offset + t.bytes > src.size)
-        header(`GGUF tensor ${JSON.stringify(t.name)} ends past the end of the file`, t.at, { offset: t.offset, bytes: t.bytes, fileSize: src.size });
+        header(`GGUF tensor ${JSON.stringify(t.name)} ends past the end of the file`, t.at, {
+          offset: t.offset,
+          bytes: t.bytes,
+          fileSize: src.size,
+        });
       prevEnd = t.offset + t.bytes;
     }
   } catch (e) {

@@ -1,7 +1,8 @@
 import type { ScanContext } from '../context.ts';
 import type { Source } from '../source.ts';
 
-const SAFE_MODULE = /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras|keras_nlp|keras_hub|keras_cv)(\.|$)/;
+const SAFE_MODULE =
+  /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras|keras_nlp|keras_hub|keras_cv)(\.|$)/;
 /** Keras objects that load other files or code (CVE-2025-8747 get_file, CVE-2025-49655 TorchModuleWrapper). */
 const GADGET_NAMES = /^(get_file|TorchModuleWrapper|load_model|load_weights|exec|eval|system|popen)$/;
 
@@ -14,14 +15,19 @@ export interface KerasStats {
  * Walks a Keras model config (from `.keras` config.json or the HDF5 `model_config` attribute) for
  * Lambda layers, module references outside Keras, known gadgets and safe-mode switches.
  */
-export function analyzeKerasConfig(ctx: ScanContext, json: unknown, member: string | undefined, offset?: number): KerasStats {
+export function analyzeKerasConfig(
+  ctx: ScanContext,
+  json: unknown,
+  member: string | undefined,
+  offset?: number,
+): KerasStats {
   const stats: KerasStats = { lambdas: 0, layers: 0 };
   const at = offset !== undefined ? { offset } : {};
   let budget = 200_000;
   const visit = (v: unknown, path: string, depth: number): void => {
     if (budget-- <= 0 || depth > 200) return;
     if (Array.isArray(v)) {
-      v.forEach((x, i) => visit(x, `${path}[${i}]`, depth + 1));
+      for (let i = 0; i < v.length; i++) visit(v[i], `${path}[${i}]`, depth + 1);
       return;
     }
     if (!v || typeof v !== 'object') return;
@@ -47,7 +53,11 @@ export function analyzeKerasConfig(ctx: ScanContext, json: unknown, member: stri
         title: `Keras config references ${mod}.${typeof o.config === 'string' ? o.config : cls}`,
         evidence: { path, module: mod, class_name: cls, registered_name: o.registered_name ?? null },
       });
-    const named = [cls, typeof o.registered_name === 'string' ? o.registered_name : undefined, typeof o.config === 'string' ? o.config : undefined];
+    const named = [
+      cls,
+      typeof o.registered_name === 'string' ? o.registered_name : undefined,
+      typeof o.config === 'string' ? o.config : undefined,
+    ];
     for (const n of named)
       if (n && GADGET_NAMES.test(n.split('>').pop()!))
         ctx.add('scan.keras.unsafe-reference', {
@@ -72,17 +82,21 @@ export function analyzeKerasConfig(ctx: ScanContext, json: unknown, member: stri
 }
 
 /** Hydra `_target_` (NeMo configs): a dotted callable instantiated on load. */
-const SAFE_TARGET = /^(nemo|torch\.nn|torch\.optim|torch\.utils\.data\.(DataLoader|Dataset)|omegaconf|transformers\.(AutoConfig|AutoTokenizer|AutoModel)|megatron)\./;
+const SAFE_TARGET =
+  /^(nemo|torch\.nn|torch\.optim|torch\.utils\.data\.(DataLoader|Dataset)|omegaconf|transformers\.(AutoConfig|AutoTokenizer|AutoModel)|megatron)\./;
 
 export function analyzeTargets(ctx: ScanContext, text: string, member: string | undefined): void {
   const re = /["']?_target_["']?\s*[:=]\s*["']?([\w.:]+)/g;
-  let m: RegExpExecArray | null;
   let n = 0;
-  while ((m = re.exec(text)) && n < 50) {
+  for (const m of text.matchAll(re)) {
+    if (n >= 50) break;
     const target = m[1]!;
     if (SAFE_TARGET.test(target)) continue;
     n++;
-    const classified = ctx.policy.classify(target.split('.').slice(0, -1).join('.') || target, target.split('.').pop() ?? target);
+    const classified = ctx.policy.classify(
+      target.split('.').slice(0, -1).join('.') || target,
+      target.split('.').pop() ?? target,
+    );
     ctx.add('scan.config.unsafe-target', {
       member,
       offset: m.index,
@@ -112,11 +126,18 @@ export function analyzeSerializedObjects(ctx: ScanContext, json: unknown, member
       const key = `${o.__module__}.${o.__class__}`;
       if (verdict.kind !== 'allow' && !seen.has(key)) {
         seen.add(key);
-        ctx.add(verdict.kind === 'dangerous' ? 'scan.pickle.dangerous-callable' : verdict.kind === 'sensitive' ? 'scan.pickle.unsafe-global' : 'scan.pickle.unknown-global', {
-          member,
-          title: `Serialized object graph instantiates ${key}`,
-          evidence: { callable: key, loader: o.__loader__ ?? null, verdict: verdict.kind },
-        });
+        ctx.add(
+          verdict.kind === 'dangerous'
+            ? 'scan.pickle.dangerous-callable'
+            : verdict.kind === 'sensitive'
+              ? 'scan.pickle.unsafe-global'
+              : 'scan.pickle.unknown-global',
+          {
+            member,
+            title: `Serialized object graph instantiates ${key}`,
+            evidence: { callable: key, loader: o.__loader__ ?? null, verdict: verdict.kind },
+          },
+        );
       }
     }
     for (const x of Object.values(o)) visit(x, depth + 1);

@@ -29,16 +29,25 @@ export function parseNpyHeader(b: Uint8Array): NpyHeader | { error: string } {
   const fortranM = /['"]fortran_order['"]\s*:\s*(True|False)/.exec(text);
   // A structured dtype is a list of fields: it holds objects when any field is 'O'.
   const listDescr = /['"]descr['"]\s*:\s*\[/.test(text);
-  if ((!descrM && !listDescr) || !shapeM || !fortranM) return { error: 'npy header lacks descr, shape or fortran_order' };
+  if ((!descrM && !listDescr) || !shapeM || !fortranM)
+    return { error: 'npy header lacks descr, shape or fortran_order' };
   const shape = shapeM[1]!
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean)
     .map(Number);
-  if (shape.some((n) => !Number.isInteger(n) || n < 0)) return { error: 'npy shape is not a tuple of integers' };
+  if (shape.some((n) => !Number.isInteger(n) || n < 0))
+    return { error: 'npy shape is not a tuple of integers' };
   const descr = descrM?.[2] ?? '<structured>';
   const hasObject = listDescr ? /['"][|<>=]?O\d*['"]/.test(text) : /^[|<>=]?O/.test(descr);
-  return { version: major, descr, shape, fortran: fortranM[1] === 'True', dataOffset: start + len, hasObject };
+  return {
+    version: major,
+    descr,
+    shape,
+    fortran: fortranM[1] === 'True',
+    dataOffset: start + len,
+    hasObject,
+  };
 }
 
 export function dtypeItemSize(descr: string): number | undefined {

@@ -4,7 +4,17 @@ import { type Field, readString, walk } from './protobuf.ts';
 import { Cursor, ParseError } from './reader.ts';
 
 /** Operator domains ONNX runtimes ship natively. */
-const STANDARD_DOMAINS = new Set(['', 'ai.onnx', 'ai.onnx.ml', 'ai.onnx.training', 'ai.onnx.preview.training', 'com.microsoft', 'com.microsoft.nchwc', 'com.microsoft.experimental', 'org.pytorch.aten']);
+const STANDARD_DOMAINS = new Set([
+  '',
+  'ai.onnx',
+  'ai.onnx.ml',
+  'ai.onnx.training',
+  'ai.onnx.preview.training',
+  'com.microsoft',
+  'com.microsoft.nchwc',
+  'com.microsoft.experimental',
+  'org.pytorch.aten',
+]);
 const PYTHON_OPS = /^(PyOp|PythonOp|PyFunc|PyCustomOp)$/i;
 const PYTHON_DOMAINS = /python|extensions|contrib/i;
 const CONTROL_FLOW = new Set(['If', 'Loop', 'Scan']);
@@ -50,7 +60,11 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
     );
   } catch (e) {
     if (e instanceof ParseError) {
-      ctx.add('scan.file.unparseable', { member, offset: e.offset, title: `ONNX model could not be parsed: ${e.message}` });
+      ctx.add('scan.file.unparseable', {
+        member,
+        offset: e.offset,
+        title: `ONNX model could not be parsed: ${e.message}`,
+      });
       return;
     }
     throw e;
@@ -76,20 +90,32 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
   function graph(f: Field, depth: number): void {
     const end = f.start + f.len;
     c.pos = f.start;
-    walk(c, end, depth, (g) => {
-      if (g.wire !== 2) return undefined;
-      if (g.no === 1) node(g, depth + 1);
-      else if (g.no === 5 || g.no === 15) tensor(g, depth + 1);
-      return undefined;
-    }, 'GraphProto');
+    walk(
+      c,
+      end,
+      depth,
+      (g) => {
+        if (g.wire !== 2) return undefined;
+        if (g.no === 1) node(g, depth + 1);
+        else if (g.no === 5 || g.no === 15) tensor(g, depth + 1);
+        return undefined;
+      },
+      'GraphProto',
+    );
   }
 
   function func(f: Field, depth: number): void {
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.no === 7 && g.wire === 2) node(g, depth + 1);
-      return undefined;
-    }, 'FunctionProto');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.no === 7 && g.wire === 2) node(g, depth + 1);
+        return undefined;
+      },
+      'FunctionProto',
+    );
   }
 
   function node(f: Field, depth: number): void {
@@ -100,22 +126,35 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
     const subgraphs: Field[] = [];
     const attrs: Field[] = [];
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.wire !== 2) return undefined;
-      if (g.no === 4) op = readString(c, g, 4096);
-      else if (g.no === 7) domain = readString(c, g, 4096);
-      else if (g.no === 5) attrs.push(g);
-      return undefined;
-    }, 'NodeProto');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.wire !== 2) return undefined;
+        if (g.no === 4) op = readString(c, g, 4096);
+        else if (g.no === 7) domain = readString(c, g, 4096);
+        else if (g.no === 5) attrs.push(g);
+        return undefined;
+      },
+      'NodeProto',
+    );
     for (const a of attrs) {
       c.pos = a.start;
-      walk(c, a.start + a.len, depth + 1, (g) => {
-        if (g.wire === 2 && (g.no === 6 || g.no === 11)) subgraphs.push(g);
-        else if (g.wire === 2 && (g.no === 5 || g.no === 10)) tensor(g, depth + 2);
-        return undefined;
-      }, 'AttributeProto');
+      walk(
+        c,
+        a.start + a.len,
+        depth + 1,
+        (g) => {
+          if (g.wire === 2 && (g.no === 6 || g.no === 11)) subgraphs.push(g);
+          else if (g.wire === 2 && (g.no === 5 || g.no === 10)) tensor(g, depth + 2);
+          return undefined;
+        },
+        'AttributeProto',
+      );
     }
-    if (CONTROL_FLOW.has(op) && (domain === '' || domain === 'ai.onnx')) stats.controlFlow.set(op, (stats.controlFlow.get(op) ?? 0) + 1);
+    if (CONTROL_FLOW.has(op) && (domain === '' || domain === 'ai.onnx'))
+      stats.controlFlow.set(op, (stats.controlFlow.get(op) ?? 0) + 1);
     if (!STANDARD_DOMAINS.has(domain) || PYTHON_OPS.test(op)) {
       const d = stats.customDomains.get(domain) ?? { ops: new Set<string>(), offset: f.start };
       if (d.ops.size < 50) d.ops.add(op);
@@ -128,23 +167,41 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
     let name = '';
     const ext: Field[] = [];
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.wire === 2 && g.no === 8) name = readString(c, g, 4096);
-      else if (g.wire === 2 && g.no === 13) ext.push(g);
-      return undefined;
-    }, 'TensorProto');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.wire === 2 && g.no === 8) name = readString(c, g, 4096);
+        else if (g.wire === 2 && g.no === 13) ext.push(g);
+        return undefined;
+      },
+      'TensorProto',
+    );
     for (const e of ext) {
       let key = '';
       let value = '';
       c.pos = e.start;
-      walk(c, e.start + e.len, depth + 1, (g) => {
-        if (g.wire === 2 && g.no === 1) key = readString(c, g, 4096);
-        else if (g.wire === 2 && g.no === 2) value = readString(c, g, 4096);
-        return undefined;
-      }, 'StringStringEntryProto');
+      walk(
+        c,
+        e.start + e.len,
+        depth + 1,
+        (g) => {
+          if (g.wire === 2 && g.no === 1) key = readString(c, g, 4096);
+          else if (g.wire === 2 && g.no === 2) value = readString(c, g, 4096);
+          return undefined;
+        },
+        'StringStringEntryProto',
+      );
       if (key !== 'location') continue;
       const parts = value.split(/[\\/]+/);
-      if (value.startsWith('/') || value.startsWith('\\') || /^[a-zA-Z]:/.test(value) || parts.includes('..') || value.includes('\0'))
+      if (
+        value.startsWith('/') ||
+        value.startsWith('\\') ||
+        /^[a-zA-Z]:/.test(value) ||
+        parts.includes('..') ||
+        value.includes('\0')
+      )
         ctx.add('scan.onnx.external-data-traversal', {
           member,
           offset: e.start,

@@ -30,7 +30,13 @@ export function varint(c: Cursor, what: string): number {
 }
 
 /** Walks fields in [c.pos, end); `onField` returns true when it consumed a length-delimited payload. */
-export function walk(c: Cursor, end: number, depth: number, onField: (f: Field) => boolean | undefined, what = 'message'): void {
+export function walk(
+  c: Cursor,
+  end: number,
+  depth: number,
+  onField: (f: Field) => boolean | undefined,
+  what = 'message',
+): void {
   if (depth > MAX_DEPTH) throw new ParseError(`${what}: nesting deeper than ${MAX_DEPTH}`, c.pos);
   while (c.pos < end) {
     const keyAt = c.pos;
@@ -57,7 +63,11 @@ export function walk(c: Cursor, end: number, depth: number, onField: (f: Field) 
       case 2: {
         const len = varint(c, `${what} field ${no} length`);
         const start = c.pos;
-        if (start + len > end) throw new ParseError(`${what}: field ${no} at offset ${keyAt} runs past its message (${len} bytes)`, keyAt);
+        if (start + len > end)
+          throw new ParseError(
+            `${what}: field ${no} at offset ${keyAt} runs past its message (${len} bytes)`,
+            keyAt,
+          );
         const consumed = onField({ no, wire, start, len });
         c.pos = start + len;
         void consumed;

@@ -25,7 +25,10 @@ export class Cursor {
   }
   bytes(n: number, what: string): Uint8Array {
     if (n < 0 || this.pos + n > this.src.size)
-      throw new ParseError(`${what} at offset ${this.pos} needs ${n} byte(s), ${Math.max(0, this.src.size - this.pos)} remain`, this.pos);
+      throw new ParseError(
+        `${what} at offset ${this.pos} needs ${n} byte(s), ${Math.max(0, this.src.size - this.pos)} remain`,
+        this.pos,
+      );
     const rel = this.pos - this.bufStart;
     if (rel < 0 || rel + n > this.buf.length) {
       this.buf = this.src.read(this.pos, Math.max(n, this.window));

@@ -29,20 +29,30 @@ export function scanTensorflow(ctx: ScanContext, src: Source, member?: string): 
   // A SavedModel has meta_graphs (field 2); a GraphDef has nodes (field 1, length-delimited).
   let kind: 'savedmodel' | 'graphdef' | undefined;
   try {
-    walk(c, src.size, 0, (f) => {
-      if (f.no === 2 && f.wire === 2 && kind !== 'graphdef') {
-        kind = 'savedmodel';
-        metaGraph(f, 1);
-      } else if (f.no === 1 && f.wire === 2 && kind !== 'savedmodel') {
-        kind = 'graphdef';
-        nodeDef(f, 1);
-      } else if (f.no === 2 && f.wire === 2) library(f, 1);
-      return undefined;
-    }, 'SavedModel');
+    walk(
+      c,
+      src.size,
+      0,
+      (f) => {
+        if (f.no === 2 && f.wire === 2 && kind !== 'graphdef') {
+          kind = 'savedmodel';
+          metaGraph(f, 1);
+        } else if (f.no === 1 && f.wire === 2 && kind !== 'savedmodel') {
+          kind = 'graphdef';
+          nodeDef(f, 1);
+        } else if (f.no === 2 && f.wire === 2) library(f, 1);
+        return undefined;
+      },
+      'SavedModel',
+    );
   } catch (e) {
     if (e instanceof ParseError) {
       if (!kind) return false;
-      ctx.add('scan.file.unparseable', { member, offset: e.offset, title: `TensorFlow graph could not be parsed: ${e.message}` });
+      ctx.add('scan.file.unparseable', {
+        member,
+        offset: e.offset,
+        title: `TensorFlow graph could not be parsed: ${e.message}`,
+      });
       return true;
     }
     throw e;
@@ -62,42 +72,72 @@ export function scanTensorflow(ctx: ScanContext, src: Source, member?: string): 
 
   function metaGraph(f: Field, depth: number): void {
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.no === 2 && g.wire === 2) graphDef(g, depth + 1);
-      return undefined;
-    }, 'MetaGraphDef');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.no === 2 && g.wire === 2) graphDef(g, depth + 1);
+        return undefined;
+      },
+      'MetaGraphDef',
+    );
   }
   function graphDef(f: Field, depth: number): void {
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.no === 1 && g.wire === 2) nodeDef(g, depth + 1);
-      else if (g.no === 2 && g.wire === 2) library(g, depth + 1);
-      return undefined;
-    }, 'GraphDef');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.no === 1 && g.wire === 2) nodeDef(g, depth + 1);
+        else if (g.no === 2 && g.wire === 2) library(g, depth + 1);
+        return undefined;
+      },
+      'GraphDef',
+    );
   }
   function library(f: Field, depth: number): void {
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.no === 1 && g.wire === 2) {
-        c.pos = g.start;
-        walk(c, g.start + g.len, depth + 1, (h) => {
-          if (h.no === 3 && h.wire === 2) nodeDef(h, depth + 2);
-          return undefined;
-        }, 'FunctionDef');
-      }
-      return undefined;
-    }, 'FunctionDefLibrary');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.no === 1 && g.wire === 2) {
+          c.pos = g.start;
+          walk(
+            c,
+            g.start + g.len,
+            depth + 1,
+            (h) => {
+              if (h.no === 3 && h.wire === 2) nodeDef(h, depth + 2);
+              return undefined;
+            },
+            'FunctionDef',
+          );
+        }
+        return undefined;
+      },
+      'FunctionDefLibrary',
+    );
   }
   function nodeDef(f: Field, depth: number): void {
     let name = '';
     let op = '';
     c.pos = f.start;
-    walk(c, f.start + f.len, depth, (g) => {
-      if (g.wire !== 2) return undefined;
-      if (g.no === 1) name = readString(c, g, 1024);
-      else if (g.no === 2) op = readString(c, g, 1024);
-      return undefined;
-    }, 'NodeDef');
+    walk(
+      c,
+      f.start + f.len,
+      depth,
+      (g) => {
+        if (g.wire !== 2) return undefined;
+        if (g.no === 1) name = readString(c, g, 1024);
+        else if (g.no === 2) op = readString(c, g, 1024);
+        return undefined;
+      },
+      'NodeDef',
+    );
     if (!op) return;
     nodes++;
     if (DANGEROUS_OPS[op]) {

@@ -41,8 +41,11 @@ function globalName(v: Val): string | undefined {
 }
 
 /** Item size of a NumPy dtype as pickled: `numpy.dtype('f8', …)` plus its BUILD state. */
-function dtypeInfo(d: Val | undefined, builds: BuildRec[]): { object: boolean; itemsize: number } | undefined {
-  if (!d || d.t !== 'obj') return undefined;
+function dtypeInfo(
+  d: Val | undefined,
+  builds: BuildRec[],
+): { object: boolean; itemsize: number } | undefined {
+  if (d?.t !== 'obj') return undefined;
   const spec = d.call.args.t === 'tuple' ? str(d.call.args.items[0]) : undefined;
   if (spec === undefined) return undefined;
   const m = /^([?bBhHiIlLqQpPefdgFDGSUVOMmc]|[biufcmMOSUV])(\d*)/.exec(spec);
@@ -97,7 +100,8 @@ function stringsIn(v: Val, out: string[], depth = 0): void {
   if (out.length > 50 || depth > 4) return;
   if (v.t === 'str') out.push(v.v);
   else if (v.t === 'bytes' && v.v.length < 4096) out.push(Buffer.from(v.v).toString('latin1'));
-  else if (v.t === 'tuple' || v.t === 'list' || v.t === 'set') for (const x of v.items) stringsIn(x, out, depth + 1);
+  else if (v.t === 'tuple' || v.t === 'list' || v.t === 'set')
+    for (const x of v.items) stringsIn(x, out, depth + 1);
   else if (v.t === 'dict')
     for (const [k, x] of v.entries) {
       stringsIn(k, out, depth + 1);
@@ -105,7 +109,8 @@ function stringsIn(v: Val, out: string[], depth = 0): void {
     }
 }
 
-const DUNDER_STATE = /^__(dict|class|globals|builtins|code|reduce|reduce_ex|setstate|getattr|getattribute|setattr|init|new|call|import|loader|spec|subclasses|bases|mro)__$/;
+const DUNDER_STATE =
+  /^__(dict|class|globals|builtins|code|reduce|reduce_ex|setstate|getattr|getattribute|setattr|init|new|call|import|loader|spec|subclasses|bases|mro)__$/;
 
 /**
  * Runs the symbolic machine over one pickle stream and turns what it saw into findings under the
@@ -131,7 +136,8 @@ export function scanPickleStream(
   ctx.formats.add('pickle');
 
   const firstCall = new Map<GlobalRef, CallRec>();
-  for (const c of res.calls) if (c.callee.t === 'global' && !firstCall.has(c.callee.ref)) firstCall.set(c.callee.ref, c);
+  for (const c of res.calls)
+    if (c.callee.t === 'global' && !firstCall.has(c.callee.ref)) firstCall.set(c.callee.ref, c);
 
   const seen = new Set<string>();
   const allowedRefs = new Set<GlobalRef>();
@@ -141,7 +147,13 @@ export function scanPickleStream(
     const evidence: Record<string, unknown> = {
       callable: `${g.module}.${g.name}`,
       opcode: g.op,
-      ...(call ? { call: call.op, args: renderVal(call.args), ...(call.kwargs ? { kwargs: renderVal(call.kwargs) } : {}) } : {}),
+      ...(call
+        ? {
+            call: call.op,
+            args: renderVal(call.args),
+            ...(call.kwargs ? { kwargs: renderVal(call.kwargs) } : {}),
+          }
+        : {}),
       ...(g.anomaly ? { anomaly: g.anomaly } : {}),
     };
     if (g.anomaly && g.literal)
@@ -174,7 +186,12 @@ export function scanPickleStream(
         member,
         offset: base + g.offset,
         title: `Pickle ${call ? 'calls' : 'references'} ${v.canonical}${v.viaAlias ? ` (resolves to ${v.matched})` : ''}`,
-        evidence: { ...evidence, category: v.category, matched: v.matched, policy: `${ctx.policy.name}@${ctx.policy.version}` },
+        evidence: {
+          ...evidence,
+          category: v.category,
+          matched: v.matched,
+          policy: `${ctx.policy.name}@${ctx.policy.version}`,
+        },
       });
     } else if (v.kind === 'sensitive') {
       ctx.add('scan.pickle.unsafe-global', {
@@ -223,7 +240,8 @@ export function scanPickleStream(
     const nl = ctx.policy.nestedLoader(name);
     if (!nl) continue;
     const arg = c.args.t === 'tuple' ? c.args.items[nl.arg] : undefined;
-    if (arg?.t === 'bytes' && opts.onNested) opts.onNested(arg.v, `${member ?? ''}#${name}@${base + c.offset}`, base + c.offset);
+    if (arg?.t === 'bytes' && opts.onNested)
+      opts.onNested(arg.v, `${member ?? ''}#${name}@${base + c.offset}`, base + c.offset);
     else
       ctx.add('scan.pickle.dangerous-callable', {
         member,
@@ -271,11 +289,23 @@ export function scanPickleStream(
   let malformed = 0;
   for (const is of res.issues) {
     if (is.kind === 'limit')
-      ctx.add('scan.file.limit-reached', { member, offset: base + is.offset, title: `Pickle scan stopped: ${is.message}` });
+      ctx.add('scan.file.limit-reached', {
+        member,
+        offset: base + is.offset,
+        title: `Pickle scan stopped: ${is.message}`,
+      });
     else if (is.kind === 'trailing')
-      ctx.add('scan.pickle.trailing-data', { member, offset: base + is.offset, title: `Data after the last pickle: ${is.message}` });
+      ctx.add('scan.pickle.trailing-data', {
+        member,
+        offset: base + is.offset,
+        title: `Data after the last pickle: ${is.message}`,
+      });
     else if (malformed++ < 3)
-      ctx.add('scan.pickle.malformed', { member, offset: base + is.offset, title: `Pickle stream is malformed: ${is.message}` });
+      ctx.add('scan.pickle.malformed', {
+        member,
+        offset: base + is.offset,
+        title: `Pickle stream is malformed: ${is.message}`,
+      });
   }
   return res;
 }

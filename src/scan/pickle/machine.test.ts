@@ -24,9 +24,18 @@ describe('symbolic pickle machine', () => {
   });
 
   it('resolves STACK_GLOBAL operands fetched from the memo', () => {
-    const p = cat([0x80, 0x04], su('os'), [0x94, 0x30], su('system'), [0x94, 0x30, 0x68, 0, 0x68, 1, 0x93, 0x2e]);
+    const p = cat(
+      [0x80, 0x04],
+      su('os'),
+      [0x94, 0x30],
+      su('system'),
+      [0x94, 0x30, 0x68, 0, 0x68, 1, 0x93, 0x2e],
+    );
     const r = runPickle(p);
-    assert.deepEqual([r.globals[0]!.module, r.globals[0]!.name, r.globals[0]!.literal], ['os', 'system', true]);
+    assert.deepEqual(
+      [r.globals[0]!.module, r.globals[0]!.name, r.globals[0]!.literal],
+      ['os', 'system', true],
+    );
   });
 
   it('marks STACK_GLOBAL operands that are not string literals as dynamic', () => {

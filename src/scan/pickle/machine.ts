@@ -98,7 +98,11 @@ export interface PickleOptions {
    * Called on BUILD: returns how many raw bytes follow the BUILD opcode (joblib writes NumPy array
    * data straight into the stream after a NumpyArrayWrapper), or a nested pickle to skip.
    */
-  afterBuild?: (b: BuildRec, pos: number, data: Uint8Array) => { skip: number } | { nestedPickle: true } | undefined;
+  afterBuild?: (
+    b: BuildRec,
+    pos: number,
+    data: Uint8Array,
+  ) => { skip: number } | { nestedPickle: true } | undefined;
 }
 
 /** Python 2 module names that `fix_imports` maps (protocol < 3) — applied always, conservatively. */
@@ -256,7 +260,19 @@ function pyStringLiteral(raw: string): string | undefined {
   return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/gs, (_m, e: string) => {
     if (e[0] === 'x') return String.fromCharCode(Number.parseInt(e.slice(1), 16));
     if (/^[0-7]/.test(e)) return String.fromCharCode(Number.parseInt(e, 8) & 0xff);
-    const map: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '\n': '' };
+    const map: Record<string, string> = {
+      n: '\n',
+      r: '\r',
+      t: '\t',
+      '\\': '\\',
+      "'": "'",
+      '"': '"',
+      a: '\x07',
+      b: '\b',
+      f: '\f',
+      v: '\v',
+      '\n': '',
+    };
     return map[e] ?? `\\${e}`;
   });
 }
@@ -291,7 +307,11 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
     if (options.stopAfter !== undefined && res.pickles.length >= options.stopAfter) break;
     const first = data[pos]!;
     if (res.pickles.length > 0 && !isPickleOpcode(first)) {
-      res.issues.push({ kind: 'trailing', message: `${data.length - pos} byte(s) of non-pickle data after the last STOP`, offset: pos });
+      res.issues.push({
+        kind: 'trailing',
+        message: `${data.length - pos} byte(s) of non-pickle data after the last STOP`,
+        offset: pos,
+      });
       break;
     }
     const p = { start: pos, end: -1, proto: 0 } as PickleResult['pickles'][number];
@@ -326,7 +346,11 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
     };
     const need = (n: number, at: number, what: string) => {
       if (n < 0 || i + n > data.length)
-        fatal('truncated', `${what} at offset ${at} needs ${n} byte(s), only ${Math.max(0, data.length - i)} remain`, at);
+        fatal(
+          'truncated',
+          `${what} at offset ${at} needs ${n} byte(s), only ${Math.max(0, data.length - i)} remain`,
+          at,
+        );
     };
     const take = (n: number, at: number, what: string): Uint8Array => {
       need(n, at, what);
@@ -379,7 +403,8 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
       return items;
     };
     const memoPut = (k: number, v: Val, at: number) => {
-      if (!memo.has(k) && memo.size >= L.maxMemo) fatal('limit', `memo limit (${L.maxMemo} entries) reached`, at);
+      if (!memo.has(k) && memo.size >= L.maxMemo)
+        fatal('limit', `memo limit (${L.maxMemo} entries) reached`, at);
       memo.set(k, v);
     };
     const memoGet = (k: number, at: number, op: string): Val => {
@@ -390,9 +415,24 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
       }
       return v;
     };
-    const addGlobal = (module: string, name: string, op: string, at: number, literal: boolean, anomaly?: string): Val => {
+    const addGlobal = (
+      module: string,
+      name: string,
+      op: string,
+      at: number,
+      literal: boolean,
+      anomaly?: string,
+    ): Val => {
       const mapped = PY2_MODULES[module] ?? module;
-      const ref: GlobalRef = { module: mapped, name, literal, op, offset: at, proto, ...(anomaly ? { anomaly } : {}) };
+      const ref: GlobalRef = {
+        module: mapped,
+        name,
+        literal,
+        op,
+        offset: at,
+        proto,
+        ...(anomaly ? { anomaly } : {}),
+      };
       if (res.globals.length < 100_000) res.globals.push(ref);
       return { t: 'global', ref };
     };
@@ -423,7 +463,12 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
         }
       } else if (target.t === 'obj' || target.t === 'global' || target.t === 'unknown') {
         // The unpickler calls target.extend/append: a method call on an arbitrary object.
-        addCall({ t: 'unknown', why: `${op} on a non-list object calls its extend/append` }, { t: 'tuple', items }, op, at);
+        addCall(
+          { t: 'unknown', why: `${op} on a non-list object calls its extend/append` },
+          { t: 'tuple', items },
+          op,
+          at,
+        );
       } else issue('malformed', `${op} at offset ${at} on a ${target.t}`, at);
     };
     const setItems = (target: Val, items: Val[], at: number, op: string) => {
@@ -434,7 +479,12 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
           target.len++;
         }
       } else if (target.t === 'obj' || target.t === 'global' || target.t === 'unknown') {
-        addCall({ t: 'unknown', why: `${op} on a non-dict object calls its __setitem__` }, { t: 'tuple', items }, op, at);
+        addCall(
+          { t: 'unknown', why: `${op} on a non-dict object calls its __setitem__` },
+          { t: 'tuple', items },
+          op,
+          at,
+        );
       } else issue('malformed', `${op} at offset ${at} on a ${target.t}`, at);
     };
 
@@ -442,7 +492,8 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
       for (;;) {
         if (i >= data.length) fatal('truncated', `pickle starting at offset ${begin} ends without STOP`, i);
         if (++ops > L.maxOps) fatal('limit', `opcode limit (${L.maxOps}) reached`, i);
-        if ((ops & 0xffff) === 0 && Date.now() > deadline) fatal('limit', `time limit (${L.deadlineMs} ms) reached`, i);
+        if ((ops & 0xffff) === 0 && Date.now() > deadline)
+          fatal('limit', `time limit (${L.deadlineMs} ms) reached`, i);
         const at = i;
         const code = data[i++]!;
         switch (code) {
@@ -588,7 +639,14 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
           case 0x43:
           case 0x8e:
           case 0x96: {
-            const name = code === 0x42 ? 'BINBYTES' : code === 0x43 ? 'SHORT_BINBYTES' : code === 0x8e ? 'BINBYTES8' : 'BYTEARRAY8';
+            const name =
+              code === 0x42
+                ? 'BINBYTES'
+                : code === 0x43
+                  ? 'SHORT_BINBYTES'
+                  : code === 0x8e
+                    ? 'BINBYTES8'
+                    : 'BYTEARRAY8';
             const n = code === 0x42 ? u32(at, name) : code === 0x43 ? u8(at, name) : u64(at, name);
             push({ t: 'bytes', v: take(n, at, name) });
             break;
@@ -647,7 +705,10 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
               const why = `STACK_GLOBAL operands are ${modV.t}/${nameV.t}, not strings`;
               push(addGlobal(describeOperand(modV), describeOperand(nameV), 'STACK_GLOBAL', at, false, why));
             } else {
-              const anomaly = modV.t === 'str' && (modV.invalid || (nameV as { invalid?: boolean }).invalid) ? 'invalid UTF-8' : undefined;
+              const anomaly =
+                modV.t === 'str' && (modV.invalid || (nameV as { invalid?: boolean }).invalid)
+                  ? 'invalid UTF-8'
+                  : undefined;
               push(addGlobal(ms, ns, 'STACK_GLOBAL', at, true, anomaly));
             }
             break;
@@ -659,7 +720,14 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
             const mt = nameText(m.raw, m.cr, at);
             const nt = nameText(n.raw, n.cr, at);
             const args = popMark(at, 'INST');
-            const g = addGlobal(mt.v, nt.v, 'INST', at, true, [mt.anomaly, nt.anomaly].filter(Boolean).join('; ') || undefined);
+            const g = addGlobal(
+              mt.v,
+              nt.v,
+              'INST',
+              at,
+              true,
+              [mt.anomaly, nt.anomaly].filter(Boolean).join('; ') || undefined,
+            );
             push(addCall(g, { t: 'tuple', items: args }, 'INST', at));
             break;
           }
@@ -784,7 +852,11 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
             // FRAME: CPython's C unpickler reads straight through frames, so lengths are advisory.
             const n = u64(at, 'FRAME');
             if (i + n > data.length)
-              issue('malformed', `FRAME at offset ${at} declares ${n} byte(s) but only ${data.length - i} remain`, at);
+              issue(
+                'malformed',
+                `FRAME at offset ${at} declares ${n} byte(s) but only ${data.length - i} remain`,
+                at,
+              );
             break;
           }
           case 0x97:
@@ -835,7 +907,9 @@ export function renderVal(v: Val, depth = 0, budget = { n: 40 }): unknown {
     case 'bool':
       return v.v;
     case 'int':
-      return v.v >= BigInt(Number.MIN_SAFE_INTEGER) && v.v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v.v) : v.v.toString();
+      return v.v >= BigInt(Number.MIN_SAFE_INTEGER) && v.v <= BigInt(Number.MAX_SAFE_INTEGER)
+        ? Number(v.v)
+        : v.v.toString();
     case 'float':
       return Number.isFinite(v.v) ? v.v : String(v.v);
     case 'str':
@@ -850,7 +924,9 @@ export function renderVal(v: Val, depth = 0, budget = { n: 40 }): unknown {
     case 'dict':
       if (depth > 3) return '<dict>';
       return Object.fromEntries(
-        v.entries.slice(0, 8).map(([k, x]) => [String(renderVal(k, depth + 1, budget)), renderVal(x, depth + 1, budget)]),
+        v.entries
+          .slice(0, 8)
+          .map(([k, x]) => [String(renderVal(k, depth + 1, budget)), renderVal(x, depth + 1, budget)]),
       );
     case 'global':
       return `<${v.ref.module}.${v.ref.name}>`;
