@@ -294,7 +294,10 @@ describe(`registry API on ${DB}`, () => {
       store: t.store,
       home: join(root, 'home'),
       config: RegistryConfig.parse({
-        gates: { approved: { requireIntegrity: true }, production: { requireBom: true } },
+        stages: {
+          approved: { requireDigestsVerified: true },
+          production: { requireBom: true, requireDigestsVerified: true },
+        },
       }),
       engines: defaultRegistryEngines(),
     });
@@ -350,7 +353,7 @@ describe(`registry API on ${DB}`, () => {
     });
     assert.deepEqual(
       r.json().gates.map((g: { gate: string }) => g.gate),
-      ['bom', 'integrity'],
+      ['bom', 'digests'],
     );
     r = await app.inject({
       method: 'POST',

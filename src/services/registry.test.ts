@@ -39,9 +39,9 @@ describe(`model registry on ${DB}`, () => {
     key = parsePrivateKey(pair.privateKeyPem);
     const config = RegistryConfig.parse({
       trustedKeys: [pub],
-      gates: {
+      stages: {
         approved: { requireSignature: true },
-        production: { requireSignature: true, requireBom: true },
+        production: { requireSignature: true, requireBom: true, requireDigestsVerified: true },
       },
     });
     registry = createRegistryService({
@@ -79,7 +79,7 @@ describe(`model registry on ${DB}`, () => {
       (e: unknown) =>
         e instanceof GateError &&
         e.gates.some((g) => g.gate === 'signature' && !g.passed) &&
-        /signature \(signature is unsigned/.test(e.message),
+        /signature \(the version is not signed/.test(e.message),
     );
     await assert.rejects(
       registry.promote({ name: 'sentiment', version: '2', to: 'production', actor: 'alice' }),

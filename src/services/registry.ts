@@ -2,24 +2,26 @@ import { cp, lstat, mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
-  atOrAbove,
   BulwarkError,
   countBySeverity,
   defineRules,
   type Finding,
   makeFinding,
   maxSeverity,
-  Severity,
   sha256Path,
 } from '../core/index.ts';
-import type {
-  ManifestEntry,
-  RegistryVersion,
-  ScanStatus,
-  SignatureStatus,
-  Stage,
-  Store,
-} from '../store/index.ts';
+import {
+  canPromote,
+  evaluateGates,
+  type GateConfig,
+  type GateInput,
+  type GateResult,
+  gatesFor,
+  RegistryConfig as SignRegistryConfig,
+  STAGES,
+  type Stage,
+} from '../sign/index.ts';
+import type { ManifestEntry, RegistryVersion, ScanStatus, SignatureStatus, Store } from '../store/index.ts';
 
 /**
  * The model registry: versions of model assets move candidate → approved → production → retired through
@@ -28,50 +30,64 @@ import type {
  * the server share it; engines stay free of storage.
  */
 
-export const Gate = z
-  .object({
-    /** A signature that verifies with one of `trustedKeys`. */
-    requireSignature: z.boolean().default(false),
-    /** Refuse when the latest scan has a finding at or above this severity; `none` requires a clean scan. */
-    maxScanSeverity: z.union([Severity, z.literal('none')]).optional(),
-    /** Refuse when the version was never scanned. */
-    requireScan: z.boolean().default(false),
-    requireBom: z.boolean().default(false),
-    /** The stored digests must still match (re-hashed at promotion). */
-    requireIntegrity: z.boolean().default(true),
-  })
-  .strict();
-export type Gate = z.infer<typeof Gate>;
-
-export const RegistryConfig = z
-  .object({
-    /** SPKI PEM public keys whose signatures count as trusted. */
-    trustedKeys: z.array(z.string()).default([]),
-    /** Copy artifacts into `<home>/blobs` at push (otherwise the registry records their path). */
-    storeArtifacts: z.boolean().default(false),
-    /** Re-hash every registered artifact this often (0: never). */
-    reverifyEveryMinutes: z.number().int().min(0).default(360),
-    gates: z
-      .object({
-        approved: Gate.optional(),
-        production: Gate.optional(),
-      })
-      .strict()
-      .default({}),
-  })
-  .strict();
+/**
+ * The `registry:` section: sign's gate configuration (one gate registry for the whole product) plus
+ * what the service itself needs — which public keys it verifies signatures with, and where artifacts live.
+ */
+export const RegistryConfig = SignRegistryConfig.extend({
+  /** SPKI PEM public keys whose signatures count; their fingerprints are what `signedBy` lists. */
+  trustedKeys: z.array(z.string()).default([]),
+  /** Copy artifacts into `<home>/blobs` at push (otherwise the registry records their path). */
+  storeArtifacts: z.boolean().default(false),
+});
 export type RegistryConfig = z.infer<typeof RegistryConfig>;
 
-/** Defaults when `registry.gates` is not configured: secure by default for production. */
-export const DEFAULT_GATES: Record<'approved' | 'production', Gate> = {
-  approved: Gate.parse({ requireScan: true, maxScanSeverity: 'high' }),
-  production: Gate.parse({
-    requireScan: true,
-    maxScanSeverity: 'medium',
-    requireSignature: true,
-    requireBom: true,
-  }),
+/**
+ * Gates used when `registry.gates` and `registry.stages` are both empty: secure by default, so a
+ * model reaches production only signed, scanned clean of high and critical findings, with an AI-BOM and
+ * intact digests.
+ */
+export const DEFAULT_STAGE_GATES: Partial<Record<Stage, GateConfig>> = {
+  approved: { scanFailOn: 'high', requireDigestsVerified: true },
+  production: { requireSignature: true, scanFailOn: 'high', requireBom: true, requireDigestsVerified: true },
 };
+
+function gateConfigFor(config: RegistryConfig, stage: Stage): GateConfig {
+  const configured = Object.keys(config.gates).length > 0 || Object.keys(config.stages).length > 0;
+  return configured ? gatesFor(config, stage) : (DEFAULT_STAGE_GATES[stage] ?? {});
+}
+
+/** What the registry knows about a version, in the shape sign's gates read. */
+export function gateInputOf(v: Pick<RegistryVersion, 'signature' | 'scan' | 'bom' | 'integrity'>): GateInput {
+  const sig = v.signature;
+  return {
+    signature: {
+      status: sig.status === 'verified' ? 'valid' : sig.status === 'unsigned' ? 'missing' : 'invalid',
+      ...(sig.keyFingerprint ? { keyFingerprint: sig.keyFingerprint } : {}),
+      ...(sig.postQuantum
+        ? { postQuantum: sig.postQuantum as NonNullable<GateInput['signature']>['postQuantum'] }
+        : {}),
+    },
+    ...(v.scan.status === 'not-scanned'
+      ? {}
+      : {
+          scan: {
+            counts: v.scan.counts ?? {},
+            status: v.scan.status === 'error' ? ('failed' as const) : ('completed' as const),
+            ...(v.scan.scannedAt ? { finishedAt: v.scan.scannedAt } : {}),
+          },
+        }),
+    bom: { present: Boolean(v.bom) },
+    digests: {
+      verified: v.integrity.ok === true,
+      mismatched: [
+        ...(v.integrity.changed ?? []),
+        ...(v.integrity.missing ?? []),
+        ...(v.integrity.added ?? []),
+      ],
+    },
+  };
+}
 
 export const REGISTRY_RULES = defineRules({
   'registry.integrity.digest-mismatch': {
@@ -92,70 +108,6 @@ export const REGISTRY_RULES = defineRules({
   },
 });
 
-export interface GateResult {
-  gate: string;
-  passed: boolean;
-  reason: string;
-}
-
-/** Checks a version against a stage's gate; every gate is reported, passed or not. */
-export function evaluateGate(
-  v: Pick<RegistryVersion, 'signature' | 'scan' | 'bom' | 'integrity'>,
-  gate: Gate,
-): GateResult[] {
-  const out: GateResult[] = [];
-  if (gate.requireSignature) {
-    const ok = v.signature.status === 'verified';
-    out.push({
-      gate: 'signature',
-      passed: ok,
-      reason: ok
-        ? `signed by trusted key ${v.signature.keyFingerprint?.slice(0, 16)}…`
-        : `signature is ${v.signature.status}${v.signature.detail ? `: ${v.signature.detail}` : ''}`,
-    });
-  }
-  if (gate.requireScan || gate.maxScanSeverity) {
-    const scanned = v.scan.status === 'clean' || v.scan.status === 'findings';
-    if (gate.requireScan || !scanned) {
-      out.push({
-        gate: 'scan',
-        passed: scanned,
-        reason: scanned ? `scanned (${v.scan.status})` : `scan status is ${v.scan.status}`,
-      });
-    }
-    if (gate.maxScanSeverity && scanned) {
-      const worst = v.scan.maxSeverity as Severity | undefined;
-      const passed =
-        gate.maxScanSeverity === 'none' ? !worst : !worst || !atOrAbove(worst, gate.maxScanSeverity);
-      out.push({
-        gate: 'scan-severity',
-        passed,
-        reason: passed
-          ? `worst finding ${worst ?? 'none'} is below ${gate.maxScanSeverity}`
-          : `latest scan has a ${worst} finding (gate: below ${gate.maxScanSeverity})`,
-      });
-    }
-  }
-  if (gate.requireBom) {
-    out.push({
-      gate: 'bom',
-      passed: Boolean(v.bom),
-      reason: v.bom ? 'AI-BOM present' : 'no AI-BOM recorded',
-    });
-  }
-  if (gate.requireIntegrity) {
-    const ok = v.integrity.ok !== false;
-    out.push({
-      gate: 'integrity',
-      passed: ok,
-      reason: ok
-        ? 'artifact digests match'
-        : `artifact changed: ${[...(v.integrity.changed ?? []), ...(v.integrity.missing ?? [])].join(', ')}`,
-    });
-  }
-  return out;
-}
-
 /** What the registry needs from the engines, injected so tests and the server can choose. */
 export interface RegistryEngines {
   scan?: (path: string) => Promise<{ findings: Finding[]; summary: Record<string, unknown> }>;
@@ -166,13 +118,6 @@ export interface RegistryEngines {
   ) => Promise<SignatureStatus>;
   buildBom?: (path: string, options: { requirements?: string[] }) => Promise<Record<string, unknown>>;
 }
-
-const TRANSITIONS: Record<Stage, Stage[]> = {
-  candidate: ['approved', 'retired'],
-  approved: ['production', 'retired'],
-  production: ['retired'],
-  retired: [],
-};
 
 export interface PushInput {
   path: string;
@@ -223,10 +168,6 @@ export function createRegistryService(opts: {
         field: 'version',
       });
     return { asset, v };
-  }
-
-  function gateFor(stage: 'approved' | 'production'): Gate {
-    return config.gates[stage] ?? DEFAULT_GATES[stage];
   }
 
   async function runScan(assetId: string, path: string): Promise<ScanStatus> {
@@ -380,27 +321,28 @@ export function createRegistryService(opts: {
     /** Evaluates the target stage's gates without changing anything (the console shows this). */
     async check(name: string, version: string, to: 'approved' | 'production') {
       const { v } = await findVersion(name, version);
-      return evaluateGate(v, gateFor(to));
+      return evaluateGates(gateInputOf(v), gateConfigFor(config, to));
     },
 
     async promote(input: { name: string; version: string; to: Stage; actor: string; reason?: string }) {
       const { asset, v } = await findVersion(input.name, input.version);
-      if (!TRANSITIONS[v.stage].includes(input.to)) {
+      if (!canPromote(v.stage, input.to)) {
+        const allowed = STAGES.filter((s) => canPromote(v.stage, s));
         throw new BulwarkError(
           'BW_ERR_CONFLICT',
-          `cannot move ${input.name}@${input.version} from ${v.stage} to ${input.to}; allowed: ${TRANSITIONS[v.stage].join(', ') || 'none'}`,
+          `cannot move ${input.name}@${input.version} from ${v.stage} to ${input.to}; allowed: ${allowed.join(', ') || 'none'}`,
           { field: 'to' },
         );
       }
       let gates: GateResult[] = [];
-      if (input.to === 'approved' || input.to === 'production') {
-        const gate = gateFor(input.to);
-        if (gate.requireIntegrity) {
+      if (input.to !== 'retired') {
+        const gate = gateConfigFor(config, input.to);
+        if (gate.requireDigestsVerified) {
           const i = await checkIntegrity(v);
           await reg.setIntegrity(v.versionId, { ...i, checkedAt: new Date().toISOString() });
           v.integrity = i;
         }
-        gates = evaluateGate(v, gate);
+        gates = evaluateGates(gateInputOf(v), gate);
         const failed = gates.filter((g) => !g.passed);
         if (failed.length) {
           await store.audit.append(input.actor, 'registry.promote.refused', v.versionId, {

@@ -1,9 +1,8 @@
 import { newId } from '../core/index.ts';
+import type { Stage } from '../sign/index.ts';
 import type { Db } from './db.ts';
 
 /** Registry state of one model version: where its artifact is, and what checks said about it. */
-export const STAGES = ['candidate', 'approved', 'production', 'retired'] as const;
-export type Stage = (typeof STAGES)[number];
 
 export interface ManifestEntry {
   path: string;

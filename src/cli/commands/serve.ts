@@ -43,7 +43,7 @@ export const serveCommand: CommandModule = (program, ctx) => {
         const address = await app.listen({ host, port });
         // Background jobs: scheduled re-verification of registered artifacts (one run per period across
         // every server process sharing the database).
-        const everyMs = registry.config.reverifyEveryMinutes * 60_000;
+        const everyMs = registry.config.verifyEveryMinutes * 60_000;
         worker = loaded.config.server.worker
           ? startWorker({
               store,

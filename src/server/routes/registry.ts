@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BulwarkError } from '../../core/index.ts';
-import { STAGES } from '../../store/index.ts';
+import { STAGES } from '../../sign/index.ts';
 import { allowedPath } from '../paths.ts';
 import { defineRoute, type RouteDeps } from '../route.ts';
 
