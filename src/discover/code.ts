@@ -244,3 +244,26 @@ export function projectName(relPath: string, text: string): string | undefined {
   }
   return undefined;
 }
+
+export interface SourceScan {
+  /** Hits per part of the file: the whole file, or one entry per notebook cell (`cells[3]`). */
+  parts: Array<{ hits: TextHit[]; member?: string }>;
+  /** The project name the file declares, when it is a package.json or pyproject.toml. */
+  declaredName?: string;
+}
+
+/** Scans one source, config or notebook file: imports, dependencies, names, endpoints, credentials. */
+export function scanSourceFile(relPath: string, text: string, language: Language | 'notebook'): SourceScan {
+  const declaredName = projectName(relPath, text);
+  const out: SourceScan = { parts: [], ...(declaredName ? { declaredName } : {}) };
+  if (language === 'notebook') {
+    const cells = notebookCells(text);
+    if (cells)
+      for (const c of cells)
+        out.parts.push({ hits: scanText(c.source, 'python'), member: `cells[${c.index}]` });
+    else out.parts.push({ hits: scanText(text, 'config') });
+    return out;
+  }
+  out.parts.push({ hits: [...scanManifest(relPath, text), ...scanText(text, language)] });
+  return out;
+}

@@ -18,7 +18,7 @@ import {
   sha256Path,
   ValidationError,
 } from '../core/index.ts';
-import { notebookCells, projectName, scanManifest, scanText, type TextHit } from './code.ts';
+import { type SourceScan, scanSourceFile, type TextHit } from './code.ts';
 import { type FileReport, inspectFile } from './inspect.ts';
 import { DISCOVER_RULES } from './rules.ts';
 import { EXTENSION_FORMATS, extensionOf, SAFE_EXTENSIONS } from './sniff.ts';
@@ -80,6 +80,8 @@ export interface DiscoverResult {
   stats: DiscoverStats;
 }
 
+const LFS_POINTER = 'version https://git-lfs';
+const EMPTY = new Uint8Array(0);
 const TAG = /^[A-Za-z0-9][A-Za-z0-9_.:/=-]*$/;
 const AI_SECRET_PROVIDERS = new Set(['openai', 'anthropic', 'huggingface', 'replicate', 'groq', 'google']);
 const EVIDENCE_CAP = 50;
@@ -282,8 +284,18 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
         error = (e as Error).message;
       }
     }
+    // Scan text here and keep only the hits, so memory holds no file contents across the walk.
+    let scan: SourceScan | undefined;
+    let lfsPointer = false;
+    if (report) {
+      if (report.text !== undefined && report.language)
+        scan = scanSourceFile(rel, report.text, report.language);
+      lfsPointer = !report.sniffed && Buffer.from(report.head).toString('latin1').startsWith(LFS_POINTER);
+      report.text = undefined;
+      report.head = EMPTY;
+    }
     onProgress?.(++done, walked.files.length, rel);
-    return { rel, report, error, digest };
+    return { rel, report, error, digest, scan, lfsPointer };
   });
 
   const projectDirs = [...walked.projects.keys()].sort((a, b) => b.length - a.length);
@@ -353,7 +365,7 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
     }
   };
 
-  for (const { rel, report, error, digest } of reports) {
+  for (const { rel, report, error, digest, scan, lfsPointer: lfs } of reports) {
     if (!report || error) {
       stats.unreadable++;
       findings.push(
@@ -407,7 +419,6 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
     }
     const expected = EXTENSION_FORMATS[ext];
     if (expected && report.size > 0) {
-      const lfs = Buffer.from(report.head).toString('latin1').startsWith('version https://git-lfs');
       findings.push(
         makeFinding(DISCOVER_RULES['discover.artifact.unrecognized-content'], {
           title: lfs
@@ -418,21 +429,11 @@ export async function discover(root: string, options: DiscoverOptions = {}): Pro
         }),
       );
     }
-    if (report.text === undefined || !report.language) continue;
+    if (!scan) continue;
     stats.textFilesScanned++;
     if (report.textTruncated) stats.textFilesTruncated++;
-    const name = basename(rel);
-    if (name === 'package.json' || name === 'pyproject.toml') {
-      const declared = projectName(rel, report.text);
-      if (declared) declaredNames.set(dirname(rel) === '.' ? '' : dirname(rel), declared);
-    }
-    if (report.language === 'notebook') {
-      const cells = notebookCells(report.text);
-      if (cells) for (const c of cells) absorb(rel, scanText(c.source, 'python'), `cells[${c.index}]`);
-      else absorb(rel, scanText(report.text, 'config'));
-      continue;
-    }
-    absorb(rel, [...scanManifest(rel, report.text), ...scanText(report.text, report.language)]);
+    if (scan.declaredName) declaredNames.set(dirname(rel) === '.' ? '' : dirname(rel), scan.declaredName);
+    for (const part of scan.parts) absorb(rel, part.hits, part.member);
   }
 
   const appName = (dir: string) =>
