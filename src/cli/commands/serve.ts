@@ -41,8 +41,8 @@ export const serveCommand: CommandModule = (program, ctx) => {
           ...(loaded.config.server.console ? {} : { consoleDir: false as const }),
         });
         const address = await app.listen({ host, port });
-        // Background jobs: scheduled re-verification of registered artifacts (one run per period across
-        // every server process sharing the database).
+        // Background jobs: queued server-side scans and scheduled re-verification of registered artifacts
+        // (one run per period across every server process sharing the database).
         const everyMs = registry.config.verifyEveryMinutes * 60_000;
         worker = loaded.config.server.worker
           ? startWorker({
@@ -51,6 +51,15 @@ export const serveCommand: CommandModule = (program, ctx) => {
                 'registry.reverify': async () => ({
                   results: (await registry.verify({ actor: 'system:scheduler' })).length,
                 }),
+                [SCAN_QUEUE]: async (p) => {
+                  const r = await scanAndRecord(store, {
+                    paths: p.paths as string[],
+                    actor: String(p.actor),
+                    runId: String(p.runId),
+                    ...(p.model ? { model: String(p.model) } : {}),
+                  });
+                  return { runId: r.run.id, findings: r.report.findings.length };
+                },
               },
               schedules: everyMs > 0 ? [{ queue: 'registry.reverify', everyMs }] : [],
               onError: (e) => app.log.error({ err: e }, 'background job failed'),
