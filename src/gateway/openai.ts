@@ -62,7 +62,9 @@ function apply(
 
 function blockedBy(d: Decision): string {
   const hits = d.outcomes.filter((o) => o.triggered && o.action === 'block').map((o) => o.detector);
-  return [...new Set(hits)].join(', ') || 'policy';
+  return (
+    [...new Set(hits)].join(', ') || (d.errors ? 'a detector failed and the route fails closed' : 'policy')
+  );
 }
 
 function requireShape(endpoint: Call['endpoint'], body: Record<string, unknown>): void {
@@ -125,7 +127,7 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
   st.probe = { text: [...items].reverse().find((m) => m.role === 'user')?.content ?? '' };
 
   if (guard) {
-    const d = guard.checkInput(items, { requestId: st.requestId });
+    const d = guarded(c, () => guard.checkInput(items, { requestId: st.requestId }));
     const where = (i?: number) => (i === undefined ? field : Array.isArray(raw) ? `${field}[${i}]` : field);
     apply(st, rt, shared, d, 'input', where);
     if (d.blocked && !shadow) {
@@ -187,7 +189,9 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
     let changed = false;
     outputs.forEach((o, i) => {
       if (!o) return;
-      const d = guard.checkOutput(o, { requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) });
+      const d = guarded(c, () =>
+        guard.checkOutput(o, { requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) }),
+      );
       apply(st, rt, shared, d, 'output', () => `choices[${i}]`);
       if (d.blocked && !shadow)
         throw new GatewayRefusal(400, 'policy', `response blocked by policy (${blockedBy(d)})`, {
@@ -214,6 +218,30 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
     .header('content-type', 'application/json')
     .header('x-request-id', st.requestId)
     .send(out);
+}
+
+/**
+ * Runs a guard call. Single detectors that throw are handled inside the guard; this catches the rest
+ * (a stream past its size bound, a bug): counted, then a block when the route fails closed, else a
+ * pass.
+ */
+function guarded(c: Call, fn: () => Decision): Decision {
+  try {
+    return fn();
+  } catch (e) {
+    c.shared.metrics.detectorErrors.inc({ route: c.rt.name, detector: 'pipeline' });
+    const closed = c.rt.config.failClosed;
+    return {
+      action: closed ? 'block' : 'allow',
+      blocked: closed,
+      scores: {},
+      outcomes: [],
+      spans: [],
+      explanation: `guard failed (${closed ? 'fail closed' : 'fail open'}): ${(e as Error).message}`,
+      signals: [],
+      errors: 1,
+    };
+  }
 }
 
 function upstreamFailed(c: Call, e: unknown): never {
@@ -361,7 +389,7 @@ async function relayStream(
           payload = undefined;
         }
         const text = payload ? chunkText(payload) : '';
-        if (checker && text && !judge(checker.push(text))) break outer;
+        if (checker && text && !judge(guarded(c, () => checker.push(text)))) break outer;
         held.push({ raw: ev.raw, payload, text, start: total });
         total += text.length;
         heldChars += text.length;
@@ -374,7 +402,7 @@ async function relayStream(
       const t = process.hrtime.bigint();
       for (const ev of parser.end())
         if (ev.data !== '[DONE]') held.push({ raw: ev.raw, payload: undefined, text: '', start: total });
-      if (!checker || judge(checker.end())) {
+      if (!checker || judge(guarded(c, () => checker.end()))) {
         release(true);
         out.write('data: [DONE]\n\n');
       }

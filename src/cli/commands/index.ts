@@ -3,6 +3,7 @@ import { assetsCommand } from './assets.ts';
 import { auditCommand } from './audit.ts';
 import { discoverCommand } from './discover.ts';
 import { findingsCommand } from './findings.ts';
+import { gatewayCommand } from './gateway.ts';
 import { initCommand } from './init.ts';
 import { keysCommand } from './keys.ts';
 import { scanCommand } from './scan.ts';
@@ -13,6 +14,7 @@ import { signCommands } from './sign.ts';
 export const registerCommands: CommandModule[] = [
   initCommand,
   serveCommand,
+  gatewayCommand,
   scanCommand,
   assetsCommand,
   discoverCommand,
