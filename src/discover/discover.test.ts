@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { AssetCreate, Finding } from '../core/index.ts';
-import { buildFixture, type Fixture } from './fixture.ts';
+import { buildFixture, type Fixture, zipStored } from './fixture.ts';
 import { type DiscoverResult, discover } from './index.ts';
 
 describe('discover on a fixture repository', () => {
@@ -141,6 +141,49 @@ describe('discover on a fixture repository', () => {
     assert.equal(res.stats.skippedDirs, 3);
     assert.equal(res.stats.symlinksSkipped, 1);
     assert.ok(!res.stats.limitReached);
+  });
+});
+
+describe('discover on large artifacts', () => {
+  it('reads a safetensors header bigger than the sniffing window and a zip directory far from the head', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-discover-large-'));
+    const tensors: Record<string, unknown> = {};
+    for (let i = 0; i < 3000; i++)
+      tensors[`layers.${i}.weight`] = { dtype: 'BF16', shape: [1], data_offsets: [i * 2, i * 2 + 2] };
+    const header = Buffer.from(JSON.stringify(tensors));
+    const len = Buffer.alloc(8);
+    len.writeBigUInt64LE(BigInt(header.length));
+    assert.ok(header.length > 64 * 1024);
+    writeFileSync(join(dir, 'big.safetensors'), Buffer.concat([len, header, Buffer.alloc(6000)]));
+    // data.pkl is last, after 300 KB of tensor data: only the central directory names it.
+    writeFileSync(
+      join(dir, 'big.pt'),
+      zipStored([
+        ['archive/data/0', Buffer.alloc(300 * 1024)],
+        ['archive/data.pkl', Buffer.from([0x80, 0x02, 0x7d, 0x2e])],
+      ]),
+    );
+    const res = await discover(dir);
+    const st = res.assets.find((a) => a.uri === 'big.safetensors');
+    assert.equal(st?.metadata.tensors, 3000);
+    assert.deepEqual(st?.metadata.dtypes, ['BF16']);
+    assert.equal(res.assets.find((a) => a.uri === 'big.pt')?.metadata.format, 'pytorch');
+    rmSync(dir, { recursive: true });
+  });
+
+  it('follows a symlink given as the root but none inside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-discover-link-'));
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'm.pkl'), Buffer.from([0x80, 0x04, 0x4e, 0x2e]));
+    symlinkSync(join(dir, 'real'), join(dir, 'link'));
+    symlinkSync(join(dir, 'real', 'm.pkl'), join(dir, 'real', 'again.pkl'));
+    const res = await discover(join(dir, 'link'));
+    assert.deepEqual(
+      res.assets.map((a) => a.uri),
+      ['m.pkl'],
+    );
+    assert.equal(res.stats.symlinksSkipped, 1);
+    rmSync(dir, { recursive: true });
   });
 });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import {
   EVIL_PICKLE,
@@ -13,7 +14,7 @@ import {
 import { readGgufHeader } from './gguf.ts';
 import { sniffOnnx } from './onnx.ts';
 import { type SniffInput, sniff } from './sniff.ts';
-import { findCentralDirectory, listCentralDirectory, listLocalHeaders } from './zip.ts';
+import { findCentralDirectory, listCentralDirectory, listLocalHeaders, readLocalMembers } from './zip.ts';
 
 function whole(name: string, bytes: Uint8Array, zipNames?: string[]): SniffInput {
   return { name, head: bytes, tail: bytes, size: bytes.length, ...(zipNames ? { zipNames } : {}) };
@@ -136,6 +137,50 @@ describe('sniff: magic bytes first, extension second', () => {
     assert.equal(sniff(whole('a.jsonl', Buffer.from('{"a":1}\n')))!.format, 'jsonl');
     assert.equal(sniff(whole('a.jsonl', Buffer.from('not json\n'))), undefined);
     assert.equal(sniff(whole('a.csv', Buffer.from([0x61, 0, 0x62]))), undefined);
+  });
+});
+
+describe('zip directory', () => {
+  it('follows a ZIP64 end record to the central directory', () => {
+    const z = zipStored([['archive/data.pkl', SKLEARN_PICKLE]]);
+    const eocd = z.subarray(z.length - 22);
+    const cdSize = eocd.readUInt32LE(12);
+    const cdOffset = eocd.readUInt32LE(16);
+    const body = z.subarray(0, z.length - 22);
+    const rec = Buffer.alloc(56);
+    rec.writeUInt32LE(0x06064b50, 0);
+    rec.writeBigUInt64LE(44n, 4);
+    rec.writeBigUInt64LE(1n, 24);
+    rec.writeBigUInt64LE(1n, 32);
+    rec.writeBigUInt64LE(BigInt(cdSize), 40);
+    rec.writeBigUInt64LE(BigInt(cdOffset), 48);
+    const loc = Buffer.alloc(20);
+    loc.writeUInt32LE(0x07064b50, 0);
+    loc.writeBigUInt64LE(BigInt(body.length), 8);
+    const end = Buffer.from(eocd);
+    end.writeUInt16LE(0xffff, 8);
+    end.writeUInt16LE(0xffff, 10);
+    end.writeUInt32LE(0xffffffff, 12);
+    end.writeUInt32LE(0xffffffff, 16);
+    const z64 = Buffer.concat([body, rec, loc, end]);
+    const cd = findCentralDirectory(z64, z64.length)!;
+    assert.deepEqual(cd, { offset: cdOffset, size: cdSize, entries: 1 });
+    assert.deepEqual(listCentralDirectory(z64.subarray(cd.offset, cd.offset + cd.size)), [
+      'archive/data.pkl',
+    ]);
+  });
+
+  it('peeks into deflated members and skips encrypted ones', () => {
+    const data = deflateRawSync(SKLEARN_PICKLE);
+    const z = zipStored([['notes.txt', SKLEARN_PICKLE]]);
+    // Re-point the member at deflated bytes (method 8) to build a deflated zip by hand.
+    const local = Buffer.from(z.subarray(0, 30 + 'notes.txt'.length));
+    local.writeUInt16LE(8, 8);
+    local.writeUInt32LE(data.length, 18);
+    const members = readLocalMembers(Buffer.concat([local, data]));
+    assert.deepEqual(Buffer.from(members[0]!.start!).subarray(0, 2), Buffer.from([0x80, 0x02]));
+    local.writeUInt16LE(1, 6);
+    assert.equal(readLocalMembers(Buffer.concat([local, data]))[0]!.start, undefined);
   });
 });
 
