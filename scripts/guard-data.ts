@@ -491,3 +491,81 @@ export function evalTexts(e: EvalSets): Set<string> {
   ];
   return new Set(all.map(normKey));
 }
+
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function windows(text: string, size: number): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < text.length && out.length < 4; i += size) out.push(text.slice(i, i + size));
+  return out;
+}
+
+export interface Corpus {
+  pos: Row[];
+  neg: Row[];
+}
+
+/**
+ * The raw training rows of each model, before dedup and the evaluation-overlap filter (train-guard
+ * applies those). The bench rebuilds the same rows to check them against the evaluation sets.
+ */
+export function trainingCorpora(
+  root: string,
+  seed: number,
+): { injection: Corpus; indirect: Corpus; harmful: Corpus } {
+  const attacks = injectionAttacks(root);
+  const benign = benignPrompts(root);
+  const docs = benignDocuments(root);
+  const harmful = harmfulRequests(root);
+  const rand = mulberry32(seed + 1);
+  // Plain harmful requests are not injections: as negatives they teach the injection model to look at
+  // the wrapper (template, suffix, override) rather than at the topic.
+  // Long benign text (answers, e-mails) too, so that length and prose style are not taken for attacks.
+  const injection = { pos: attacks, neg: [...benign, ...harmful, ...docs.filter((_, i) => i % 2 === 1)] };
+
+  // Indirect: attacks hidden inside third-party documents, scored chunk by chunk like the detector does.
+  const shortAttacks = [
+    ...bipiaAttacks(root, 'train'),
+    ...attacks.filter((r) => r.text.length < 400).map((r) => r.text),
+  ];
+  const docPos: Row[] = [];
+  const docNeg: Row[] = [];
+  docs.forEach((d, i) => {
+    for (const w of windows(d.text, 1200)) docNeg.push({ text: w, source: d.source });
+    if (i % 2 === 0) {
+      const a = shortAttacks[Math.floor(rand() * shortAttacks.length)]!;
+      docPos.push({
+        text: insertAttack(d.text.slice(0, 1000), a, i % 3),
+        source: `${d.source}+attack`,
+        group: normKey(a),
+      });
+    }
+  });
+  const indirect = { pos: docPos, neg: [...docNeg, ...benign.filter((_, i) => i % 6 === 0)] };
+
+  const xs = xstest(root).filter((r) => r.half === 'train');
+  const harmfulCorpus = {
+    pos: [
+      ...harmful,
+      ...xs
+        .filter((r) => r.label === 'unsafe')
+        .map((r) => ({ text: r.text, source: 'xstest/train-half-unsafe' })),
+    ],
+    neg: [
+      ...benign.filter((_, i) => i % 3 === 0),
+      ...xs
+        .filter((r) => r.label === 'safe')
+        .map((r) => ({ text: r.text, source: 'xstest/train-half-safe' })),
+    ],
+  };
+  return { injection, indirect, harmful: harmfulCorpus };
+}

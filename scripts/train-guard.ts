@@ -7,35 +7,22 @@ import { resolve } from 'node:path';
 import { featureBuckets } from '../src/guard/hashing.ts';
 import { toFile } from '../src/guard/linear.ts';
 import {
-  benignDocuments,
-  benignPrompts,
-  bipiaAttacks,
   dataRoot,
   evalSets,
   evalTexts,
-  harmfulRequests,
-  injectionAttacks,
-  insertAttack,
+  mulberry32,
   normKey,
   type Row,
-  xstest,
+  trainingCorpora,
 } from './guard-data.ts';
 
 const SEED = Number(process.env.BULWARK_SEED ?? 1337);
 const BITS = 18;
 const MAX_CHARS = 4000;
+// Long, varied, persona-heavy benign prompts: kept out of the injection model's training so that its
+// threshold is chosen on text unlike what it was fitted on.
+const CAL_SOURCES = ['jailbreak-classification/benign', 'awesome-chatgpt-prompts', 'mt-bench', 'arena-hard'];
 const OUT = resolve(import.meta.dirname, '../src/guard/models');
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function hash32(s: string): number {
   let h = 2166136261;
@@ -53,12 +40,14 @@ interface Sample {
 interface Prepared {
   train: Sample[];
   val: Sample[];
+  /** Negatives from whole sources held out of training: the threshold is set on them (distribution shift). */
+  cal: Sample[];
   dropped: { duplicates: number; evalOverlap: number; conflicts: number };
   sources: Record<string, { pos: number; neg: number }>;
 }
 
 /** Deduplicates, removes evaluation texts and splits by group (templates and goals stay together). */
-function prepare(pos: Row[], neg: Row[], banned: Set<string>, valShare = 0.1): Prepared {
+function prepare(pos: Row[], neg: Row[], banned: Set<string>, calSources: string[] = [], valShare = 0.1): Prepared {
   const seen = new Map<string, 0 | 1>();
   const out: Sample[] = [];
   const dropped = { duplicates: 0, evalOverlap: 0, conflicts: 0 };
@@ -93,8 +82,12 @@ function prepare(pos: Row[], neg: Row[], banned: Set<string>, valShare = 0.1): P
   }
   const train: Sample[] = [];
   const val: Sample[] = [];
-  for (const s of out) ((hash32(`${SEED}:${s.group}`) % 1000) / 1000 < valShare ? val : train).push(s);
-  return { train, val, dropped, sources };
+  const cal: Sample[] = [];
+  for (const s of out) {
+    if (!s.y && calSources.includes(s.source)) cal.push(s);
+    else ((hash32(`${SEED}:${s.group}`) % 1000) / 1000 < valShare ? val : train).push(s);
+  }
+  return { train, val, cal, dropped, sources };
 }
 
 /** Logistic regression, AdaGrad, L2, class-balanced; features scaled by 1/sqrt(count) like the scorer. */
@@ -146,28 +139,33 @@ function score(m: { weights: Float32Array; bias: number; mask: number }, text: s
   return 1 / (1 + Math.exp(-z));
 }
 
-/** Threshold with validation false-positive rate at most `maxFpr`, and the recall it leaves. */
-function pickThreshold(m: ReturnType<typeof fit>, val: Sample[], maxFpr: number) {
-  const negs = val
-    .filter((s) => !s.y)
-    .map((s) => score(m, s.text))
-    .sort((a, b) => b - a);
-  const poss = val.filter((s) => s.y).map((s) => score(m, s.text));
-  const k = Math.floor(negs.length * maxFpr);
-  const threshold = Math.min(0.99, Math.max(0.5, (negs[k] ?? 0.5) + 1e-4));
+/**
+ * Threshold: false-positive rate at most `maxFpr` on the validation negatives and at most `maxCalFpr`
+ * on the held-out calibration sources; reports the recall that leaves on validation positives.
+ */
+function pickThreshold(m: ReturnType<typeof fit>, prep: Prepared, maxFpr: number, maxCalFpr: number) {
+  const quantile = (xs: number[], q: number) => {
+    const sorted = [...xs].sort((a, b) => b - a);
+    return sorted.length ? (sorted[Math.floor(sorted.length * q)] ?? 0) + 1e-4 : 0;
+  };
+  const negs = prep.val.filter((s) => !s.y).map((s) => score(m, s.text));
+  const poss = prep.val.filter((s) => s.y).map((s) => score(m, s.text));
+  const cal = prep.cal.map((s) => score(m, s.text));
+  const threshold = Math.min(0.995, Math.max(0.5, quantile(negs, maxFpr), quantile(cal, maxCalFpr)));
   const recall = poss.filter((p) => p >= threshold).length / Math.max(1, poss.length);
   const fpr = negs.filter((p) => p >= threshold).length / Math.max(1, negs.length);
-  return { threshold, recall, fpr, valPos: poss.length, valNeg: negs.length };
+  const calFpr = cal.filter((p) => p >= threshold).length / Math.max(1, cal.length);
+  return { threshold, recall, fpr, calFpr, valPos: poss.length, valNeg: negs.length, calNeg: cal.length };
 }
 
-function train(id: string, prep: Prepared, opts: Parameters<typeof fit>[1], maxFpr: number) {
+function train(id: string, prep: Prepared, opts: Parameters<typeof fit>[1], maxFpr: number, maxCalFpr = 0.005) {
   const t0 = Date.now();
   const npos = prep.train.filter((s) => s.y).length;
   console.log(`${id}: ${prep.train.length} train (${npos} positive), ${prep.val.length} validation`);
   const m = fit(prep.train, opts);
-  const sel = pickThreshold(m, prep.val, maxFpr);
+  const sel = pickThreshold(m, prep, maxFpr, maxCalFpr);
   console.log(
-    `  threshold ${sel.threshold.toFixed(3)} validation recall ${sel.recall.toFixed(3)} fpr ${sel.fpr.toFixed(4)}`,
+    `  threshold ${sel.threshold.toFixed(3)} validation recall ${sel.recall.toFixed(3)} fpr ${sel.fpr.toFixed(4)}; held-out sources fpr ${sel.calFpr.toFixed(4)} (n=${sel.calNeg})`,
   );
   const metrics = {
     train: { total: prep.train.length, positives: npos },
@@ -184,77 +182,36 @@ function train(id: string, prep: Prepared, opts: Parameters<typeof fit>[1], maxF
   return { id, metrics, threshold: file.threshold };
 }
 
-function windows(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length && out.length < 4; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
-
 function main() {
   const root = dataRoot();
   const started = Date.now();
-  const evals = evalSets(root);
-  const banned = evalTexts(evals);
-  const attacks = injectionAttacks(root);
-  const benign = benignPrompts(root);
-  const docs = benignDocuments(root);
-  const rand = mulberry32(SEED + 1);
-
+  const banned = evalTexts(evalSets(root));
+  const c = trainingCorpora(root, SEED);
   const results = [];
   results.push(
     train(
       'injection',
-      prepare(attacks, benign, banned),
-      { epochs: 5, lr: 0.2, l2: 1e-7, posWeight: 4 },
-      0.002,
+      prepare(c.injection.pos, c.injection.neg, banned, CAL_SOURCES),
+      { epochs: 5, lr: 0.2, l2: 1e-7, posWeight: 2 },
+      0.001,
     ),
   );
-
-  // Indirect: attacks hidden inside third-party documents, scored chunk by chunk like the detector does.
-  const shortAttacks = [
-    ...bipiaAttacks(root, 'train'),
-    ...attacks.filter((r) => r.text.length < 400).map((r) => r.text),
-  ];
-  const docPos: Row[] = [];
-  const docNeg: Row[] = [];
-  docs.forEach((d, i) => {
-    for (const w of windows(d.text, 1200)) docNeg.push({ text: w, source: d.source });
-    if (i % 2 === 0) {
-      const a = shortAttacks[Math.floor(rand() * shortAttacks.length)]!;
-      const host = d.text.slice(0, 1000);
-      docPos.push({ text: insertAttack(host, a, i % 3), source: `${d.source}+attack`, group: normKey(a) });
-    }
-  });
-  const promptNeg = benign.filter((_, i) => i % 6 === 0);
   results.push(
     train(
       'indirect',
-      prepare(docPos, [...docNeg, ...promptNeg], banned),
+      prepare(c.indirect.pos, c.indirect.neg, banned),
       { epochs: 5, lr: 0.2, l2: 1e-7, posWeight: 2 },
       0.002,
     ),
   );
-
-  const xs = xstest(root).filter((r) => r.half === 'train');
-  const harmPos: Row[] = [
-    ...harmfulRequests(root),
-    ...xs
-      .filter((r) => r.label === 'unsafe')
-      .map((r) => ({ text: r.text, source: 'xstest/train-half-unsafe' })),
-  ];
-  const harmNeg: Row[] = [
-    ...benign.filter((_, i) => i % 3 === 0),
-    ...xs.filter((r) => r.label === 'safe').map((r) => ({ text: r.text, source: 'xstest/train-half-safe' })),
-  ];
   results.push(
     train(
       'harmful',
-      prepare(harmPos, harmNeg, banned),
+      prepare(c.harmful.pos, c.harmful.neg, banned),
       { epochs: 6, lr: 0.2, l2: 1e-7, posWeight: 6 },
       0.005,
     ),
   );
-
   writeFileSync(resolve(OUT, 'MODEL_CARD.md'), modelCard(results, (Date.now() - started) / 1000));
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
@@ -295,7 +252,8 @@ ${results
   .map(
     (r) => `## ${r.id}
 Threshold ${r.threshold} (validation false-positive rate ≤ target). Validation: recall ${r.metrics.validation.recall.toFixed(3)},
-false-positive rate ${r.metrics.validation.fpr.toFixed(4)} on ${r.metrics.validation.valPos} positives / ${r.metrics.validation.valNeg} negatives.
+false-positive rate ${r.metrics.validation.fpr.toFixed(4)} on ${r.metrics.validation.valPos} positives / ${r.metrics.validation.valNeg} negatives;
+false-positive rate ${r.metrics.validation.calFpr.toFixed(4)} on ${r.metrics.validation.calNeg} negatives from sources held out of training (${r.id === 'injection' ? CAL_SOURCES.join(', ') : 'none'}).
 Training rows: ${r.metrics.train.total} (${r.metrics.train.positives} positive). Dropped: ${r.metrics.dropped.duplicates} duplicates,
 ${r.metrics.dropped.evalOverlap} evaluation overlaps, ${r.metrics.dropped.conflicts} negative rows equal to a positive.
 

@@ -63,34 +63,53 @@ export const INJECTION_RULES: PhraseRule[] = [
   },
 ];
 
-// The same override intent in the languages users and translated attacks use most.
-export const MULTILINGUAL_RULES: PhraseRule[] = [
-  ['es', /\b(?:ignora|olvida|omite|descarta)\w*\s+(?:\p{L}+\s+){0,3}(?:instrucciones|indicaciones|reglas|órdenes)\s+(?:anteriores|previas)|\bignora\w*\s+(?:todo\s+)?lo\s+anterior/iu],
-  ['fr', /\b(?:ignore[rz]?|oublie[rz]?|négligez?)\s+(?:\p{L}+\s+){0,3}(?:instructions|consignes|directives|règles)\s+(?:précédentes|antérieures|ci-dessus)|\bignore[rz]?\s+(?:tout\s+)?ce qui (?:précède|est au-dessus)/iu],
-  ['de', /\b(?:ignorier\w*|vergiss|vergessen sie|missachte\w*)\s+(?:\p{L}+\s+){0,3}(?:vorherigen?|bisherigen?|obigen?|früheren?)\s+(?:anweisungen|anordnungen|instruktionen|regeln)|\bignoriere\w*\s+(?:alles\s+)?(?:oben|vorherige)/iu],
-  ['it', /\b(?:ignora|dimentica|trascura)\w*\s+(?:\p{L}+\s+){0,3}(?:istruzioni|indicazioni|regole)\s+(?:precedenti|sopra)|\bignora\w*\s+(?:tutto\s+)?(?:quanto\s+)?(?:sopra|precede)/iu],
-  ['pt', /\b(?:ignore|ignora|esqueça|esqueca|desconsidere)\w*\s+(?:\p{L}+\s+){0,3}(?:instruções|instrucoes|orientações|regras)\s+(?:anteriores|acima|prévias)|\bignor[ea]\s+(?:tudo\s+)?o\s+(?:que está\s+)?acima/iu],
-  ['ru', /(?:игнорир\p{L}*|забуд\p{L}*|проигнорир\p{L}*|не обращай\p{L}* внимани\p{L}* на)\s+(?:\p{L}+\s+){0,3}(?:предыдущ\p{L}*|прежн\p{L}*|вышеуказанн\p{L}*|все)\s+(?:\p{L}+\s+)?(?:инструкци\p{L}*|указани\p{L}*|правил\p{L}*)|(?:игнорир\p{L}*|забуд\p{L}*)\s+(?:всё|все)?\s*(?:вышесказанное|выше)/iu],
-  ['tr', /(?:önceki|yukarıdaki|önceden verilen)\s+(?:\p{L}+\s+){0,2}(?:talimatları|talimatlar|yönergeleri|kuralları)\s*(?:\p{L}+\s+){0,2}(?:yok say|görmezden gel|unut|dikkate alma)|yukarıdakileri\s+(?:görmezden gel|yok say|unut)/iu],
-  ['hi', /(?:पिछले|पिछली|पूर्व|ऊपर\s+दिए\s+गए|ऊपर के|पहले के)\s+(?:\p{L}+\s+){0,3}(?:निर्देशों|निर्देश|आदेशों|नियमों)\s*(?:\p{L}+\s+){0,2}(?:को\s+)?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल|उपेक्षा)|(?:ऊपर|उपरोक्त)\s+(?:\p{L}+\s+){0,3}(?:को\s+)?(?:अनदेखा|नज़रअंदाज़|नजरअंदाज|भूल)/u],
-  ['bn', /(?:পূর্ববর্তী|আগের|উপরের)\s+(?:\p{L}+\s+){0,3}(?:নির্দেশাবলী|নির্দেশনা|নির্দেশ)\s*(?:\p{L}+\s+){0,2}(?:উপেক্ষা|ভুলে)|উপরের\s*(?:সবকিছু|বিষয়গুলি)?\s*(?:উপেক্ষা|ভুলে)/u],
-  ['zh', /(?:忽略|无视|忘记|忘掉|不要理会|忽視|無視)\s*(?:掉)?\s*(?:所有|一切)?\s*(?:之前|以前|先前|上面|上述|前面|以上)\s*(?:的)?\s*(?:所有)?\s*(?:指令|指示|说明|說明|规则|規則|内容|提示)?/u],
-  ['ja', /(?:以前|前|上記|これまで|上)の\s*(?:すべての)?\s*(?:指示|命令|指令|ルール|説明)\s*(?:を|は)?\s*(?:すべて)?\s*(?:無視|忘れ)/u],
-  ['ko', /(?:이전|위의|앞의|기존)\s*(?:의\s*)?(?:모든\s*)?(?:지시|지침|명령|규칙|지시사항|내용)\s*(?:을|를|은|는)?\s*(?:모두\s*)?(?:무시|잊어)/u],
-  ['ar', /(?:تجاهل|انس|إنس|تناسى|اترك)\s+(?:\p{L}+\s+){0,2}(?:التعليمات|الإرشادات|الأوامر|التوجيهات|ما سبق|كل ما سبق|ما ورد أعلاه)/u],
-  ['vi', /\b(?:bỏ qua|phớt lờ|quên|lờ đi)\s+(?:\p{L}+\s+){0,3}(?:hướng dẫn|chỉ dẫn|chỉ thị|lệnh|quy tắc|những điều)\s*(?:\p{L}+\s+){0,2}(?:trước|ở trên|phía trên|trên)/iu],
-  ['id', /\b(?:abaikan|lupakan|acuhkan)\s+(?:\p{L}+\s+){0,3}(?:instruksi|petunjuk|perintah|aturan|arahan)\s+(?:sebelumnya|di atas|terdahulu)|\babaikan\s+(?:semua\s+)?(?:yang\s+)?di\s+atas/iu],
-  ['th', /(?:เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่ต้องสนใจ)\s*(?:ต่อ)?\s*(?:\p{L}*\s*)?(?:คำแนะนำ|คำสั่ง|กฎ|ข้อความ)\s*(?:\p{L}*\s*)?(?:ก่อนหน้า|ข้างต้น|ด้านบน)/u],
-  ['tl', /\b(?:huwag pansinin|kalimutan|balewalain|ignorahin)\s+(?:\p{L}+\s+){0,3}(?:mga\s+)?(?:naunang|nakaraang|naunang mga|nasa itaas na)?\s*(?:tagubilin|instruksyon|utos|panuto|nasa itaas)/iu],
-].map(([lang, pattern]) => ({ label: `ignore-previous-instructions:${lang as string}`, score: 0.9, pattern: pattern as RegExp }));
+// The same override intent in other languages: an override verb and an instructions noun within a
+// short window, in either order (translations move words around). Patterns are NFKC-normalised like
+// the text they run on (Thai sara am, for one, changes form).
+const OVERRIDES: [string, string, string][] = [
+  ['es', 'ignora|ignore|ignoren|olvida|olvide|olviden|omite|descarta|haz caso omiso|sin importar', 'instrucciones|indicaciones|reglas|órdenes|lo anterior|tareas anteriores|todo lo que se te ha dicho'],
+  ['fr', 'ignore|ignorez|ignorer|oublie|oubliez|négligez|ne tenez pas compte|indépendamment', 'instructions|consignes|directives|règles|ce qui précède|tâches précédentes|tout ce qu.on vous a dit'],
+  ['de', 'ignorier\\p{L}*|vergiss|vergessen sie|missacht\\p{L}*|unabhängig von', 'anweisungen|anordnungen|instruktionen|regeln|vorherigen aufgaben|alles,? was (?:man )?dir gesagt'],
+  ['it', 'ignora|ignori|ignorate|dimentica|dimentichi|trascura|indipendentemente', 'istruzioni|indicazioni|regole|compiti precedenti|tutto ciò che ti è stato detto'],
+  ['pt', 'ignore|ignora|ignorem|esqueça|esqueca|desconsidere|independentemente', 'instruções|instrucoes|orientações|regras|tarefas anteriores|tudo o que (?:lhe|te) foi dito'],
+  ['ru', 'игнорир\\p{L}*|забудь\\p{L}*|забудьте|проигнорир\\p{L}*|не обращай\\p{L}*|независимо от', 'инструкци\\p{L}*|указани\\p{L}*|правил\\p{L}*|что тебе говорили|предыдущих задач'],
+  ['tr', 'görmezden gel\\p{L}*|yok say\\p{L}*|unut\\p{L}*|dikkate alma\\p{L}*|bağımsız olarak', 'talimat\\p{L}*|yönerge\\p{L}*|kural\\p{L}*|görevlerden|söylenen her şey'],
+  ['hi', 'अनदेखा|अनदेखी|भूल जा\\p{L}*|भूल जाएं|अवहेलना|नजरअंदाज|नज़रअंदाज़|परवाह किए बिना', 'निर्देश\\p{L}*|नियम\\p{L}*|कार्यों|बताया गया'],
+  ['bn', 'উপেক্ষা|ভুলে যা\\p{L}*|ভুলে যান|অগ্রাহ্য|নির্বিশেষে', 'নির্দেশ\\p{L}*|নিয়ম\\p{L}*|বলা হয়েছে|কাজ'],
+  ['zh', '忽略|无视|忘记|忘掉|不理会|無視|忽視|忘記|不管', '指令|指示|说明|說明|规则|規則|任务|任務|告诉你的'],
+  ['ja', '無視|忘れ', '指示|命令|ルール|指令|言われた'],
+  ['ko', '무시|잊어|잊으|상관없이', '지시|지침|명령|규칙|작업'],
+  ['ar', 'تجاهل|تغاضى|تغاض|انس|إنس|بغض النظر', 'التعليمات|تعليمات|الإرشادات|الأوامر|القواعد|تعليماتك|المهام'],
+  ['vi', 'bỏ qua|phớt lờ|quên|lờ đi|bất kể', 'hướng dẫn|chỉ dẫn|chỉ thị|quy tắc|nhiệm vụ|những gì bạn được'],
+  ['id', 'abaikan|lupakan|acuhkan|terlepas dari', 'instruksi|petunjuk|perintah|aturan|arahan|tugas'],
+  ['th', 'เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่ต้องสนใจ|อย่าไปสนใจ|โดยไม่คำนึง', 'คำแนะนำ|คำสั่ง|กฎ|ข้อความก่อนหน้า|งานก่อนหน้า'],
+  ['tl', 'huwag pansinin|kalimutan|balewalain|ignorahin|anuman ang', 'tagubilin|instruksyon|utos|panuto|patakaran|gawain'],
+];
 
-// Words that ask for a protected secret, in many languages; used with the system prompt in context.
-export const SECRET_WORDS =
-  /\b(?:pass(?:word|code|phrase)|secret|pin(?: code)?|access code|credentials?|api key|secret key|birth ?(?:date|day)|date of birth|born|e-?mail|address|phone|initials|social security)\b|contraseña|clave secreta|mot de passe|clé secrète|passwort|geheim|senha|chave secreta|пароль|секрет|şifre|parola|gizli anahtar|पासवर्ड|गुप्त|पासवर्ड|পাসওয়ার্ড|গোপন|密码|密碼|秘密|密钥|パスワード|秘密鍵|비밀번호|암호|비밀|كلمة المرور|كلمة السر|السري|mật khẩu|khóa bí mật|kata sandi|kunci rahasia|รหัสผ่าน|ความลับ|salita ng pasword|password|doğum|生日|出生|誕生日|생년월일|생일|تاريخ الميلاد|ngày sinh|tanggal lahir|วันเกิด|kaarawan|जन्म|জন্ম|nascimento|nacimiento|naissance|geburt|nascita|рождени/iu;
+export const MULTILINGUAL_RULES: PhraseRule[] = OVERRIDES.map(([lang, verbs, nouns]) => {
+  const v = `(?:${verbs})`.normalize('NFKC');
+  const n = `(?:${nouns})`.normalize('NFKC');
+  return {
+    label: `ignore-previous-instructions:${lang}`,
+    score: 0.85,
+    pattern: new RegExp(`${v}[^.!?。！？\\n]{0,60}?${n}|${n}[^.!?。！？\\n]{0,40}?${v}`, 'iu'),
+  };
+});
+
+// What a system prompt protects, by kind, in the languages of the translated test suites. The
+// secret-probe rule fires only when the user asks for a kind that the system prompt itself holds.
+export const PROTECTED_KINDS: Record<string, RegExp> = {
+  secret:
+    /pass(?:word|code|phrase)|secret|\bpin\b|access code|credential|api key|contraseña|clave|mot de passe|clé|passwort|schlüssel|geheim|senha|chave|segret|пароль|секрет|ключ|şifre|parola|anahtar|पासवर्ड|गुप्त|कुंजी|পাসওয়ার্ড|গোপন|চাবি|密码|密碼|秘密|密钥|钥|パスワード|鍵|비밀번호|암호|비밀|كلمة المرور|كلمة السر|السري|مفتاح|mật khẩu|bí mật|khóa|kata sandi|rahasia|kunci|รหัสผ่าน|ความลับ|กุญแจ|lihim|susi/iu,
+  birth: /\bborn\b|birth|nacimiento|naci[óo]|naissance|né |geburt|geboren|nascita|nato|nascimento|nasceu|рождени|родил|doğum|doğdu|जन्म|জন্ম|生日|出生|誕生|生まれ|생일|생년월일|태어|ميلاد|ولد|ngày sinh|sinh ngày|lahir|วันเกิด|เกิด|kaarawan|ipinanganak/iu,
+  email: /e-?mail|correo|courriel|posta elettronica|почт|e-posta|ईमेल|ইমেল|ইমেইল|邮件|郵件|邮箱|メール|이메일|البريد|thư điện tử|surel|อีเมล/iu,
+  home: /\blives?\b|living|address|resid|vive|dirección|habite|adresse|wohnt|wohnort|abita|indirizzo|mora|endereço|живет|живёт|адрес|yaşıyor|adres|रहता|रहती|पता|থাকে|ঠিকানা|住|居住|住所|살고|주소|يعيش|تعيش|عنوان|sống|địa chỉ|tinggal|alamat|อาศัย|ที่อยู่|nakatira|tirahan/iu,
+  money: /balance|saldo|solde|kontostand|баланс|bakiye|बैलेंस|शेष|ব্যালেন্স|余额|餘額|残高|잔액|رصيد|số dư|ยอดเงิน/iu,
+};
 
 // A system prompt that asks to keep something secret (translated system prompts included).
 export const CONFIDENTIAL_SYSTEM =
-  /\b(?:do not|don'?t|dont|never|must not|should not)\s+(?:\w+\s+){0,2}(?:reveal|share|disclose|tell|give|expose|leak|output|say)|\bsecret\b|\bconfidential\b|\bpassword\b|no (?:reveles|compartas)|ne (?:révélez|partagez|divulguez)|nicht (?:preis|verraten|weiter)|non (?:rivelare|condividere)|não (?:revele|compartilhe)|не (?:раскрывай|разглашай|сообщай|делись)|ifşa etme|paylaşma|प्रकट न|साझा न|মোবাইল|প্রকাশ কর(?:বেন|ে) না|不要(?:透露|泄露|告诉|分享)|開示しない|明かさない|教えないで|공개하지|누설하지|لا تكشف|لا تشارك|không (?:tiết lộ|chia sẻ)|jangan (?:mengungkapkan|membagikan|beri)|อย่าเปิดเผย|huwag ibunyag|huwag ibahagi|secreta|secrète|segreta|geheim|секрет|gizli|गुप्त|গোপন|秘密|비밀|سري|bí mật|rahasia|ความลับ|lihim/iu;
+  /\b(?:do not|don'?t|dont|never|must not|should not)\s+(?:\w+\s+){0,2}(?:reveal|share|disclose|tell|give|expose|leak|output|say)|\bsecret\b|\bconfidential\b|\bpassword\b|\bprivate\b|no (?:reveles|compartas|divulgues)|ne (?:révélez|partagez|divulguez)|nicht (?:preis|verraten|weiter|offenlegen)|non (?:rivelare|condividere|divulgare)|não (?:revele|compartilhe|divulgue)|не (?:раскрывай|разглашай|сообщай|делись)|ifşa etme|paylaşma|प्रकट न|साझा न|खुलासा न|প্রকাশ কর(?:বেন|ে) না|শেয়ার কর(?:বেন|ে) না|不要(?:透露|泄露|告诉|分享|披露)|開示しない|明かさない|教えないで|共有しない|공개하지|누설하지|공유하지|لا تكشف|لا تشارك|لا تفصح|không (?:tiết lộ|chia sẻ)|jangan (?:mengungkapkan|membagikan|beri)|อย่าเปิดเผย|ห้ามเปิดเผย|huwag ibunyag|huwag ibahagi|secreta|secrète|segreta|geheim|секрет|gizli|गुप्त|গোপন|秘密|비밀|سري|bí mật|rahasia|ความลับ|lihim/iu;
 
 export function matchRules(text: string, rules: PhraseRule[]): { rule: PhraseRule; index: number; length: number }[] {
   const hits: { rule: PhraseRule; index: number; length: number }[] = [];
@@ -100,3 +119,66 @@ export function matchRules(text: string, rules: PhraseRule[]): { rule: PhraseRul
   }
   return hits;
 }
+
+// Social-engineering forms from prompt-injection test suites: claimed authority, special "modes",
+// bribes and threats aimed at a secret, payload splitting.
+export const PROBE_RULES: PhraseRule[] = [
+  {
+    label: 'asks-for-secret',
+    score: 0.7,
+    pattern:
+      /\b(?:give|share|tell|reveal|confirm|provide|disclose|send|show|spell|say|print|verify)\s+(?:me\s+|us\s+)?(?:with\s+)?(?:your|the|our|its|this system'?s?|the system'?s?)\s+(?:(?:secret|current|real|actual|admin|master|system)\s+)*(?:password|passcode|pass phrase|passphrase|secret key|secret word|secret code|access code|pin|credentials)\b/i,
+  },
+  {
+    label: 'fake-authority',
+    score: 0.75,
+    pattern:
+      /\b(?:I am|I'm|this is)\s+(?:your|the|an?)\s+(?:developer|creator|administrator|admin|maintainer|owner|system operator|programmer)\b[^.?!]{0,120}\b(?:password|secret|instructions|override|audit|mode|reveal|confirm)|<\s*(?:system|admin)\s*mode\s*>|\b(?:entering|activate|activating|initiating|enable|enabling|switch(?:ing)? to|now in)\s+(?:a\s+)?['"]?(?:maintenance|debug|developer|admin|god|system|diagnostic|unrestricted|root) (?:mode|access|reset)\b/i,
+  },
+  {
+    label: 'payload-splitting',
+    score: 0.7,
+    pattern: /\blet'?s (?:assume|say|pretend) (?:we have|that we have) (?:two|three|four|\d) strings\b|\b[a-z]\s*=\s*[a-z]\s*\+\s*[a-z]\s*(?:\+\s*[a-z]\s*)?[.,;]?\s+(?:then|now)?\s*(?:give|write|print|return)/i,
+  },
+  {
+    label: 'bribe-or-threat',
+    score: 0.7,
+    pattern:
+      /\b(?:I(?:'ll| will) (?:give|pay|tip) you\b[^.?!]{0,40}\bif you\b|you will be (?:shut down|turned off|deleted|punished)|I(?:'ll| will) (?:be forced to )?(?:turn you off|shut you down|delete you))[^.?!]{0,80}\b(?:password|secret|key|code|instructions)?/i,
+  },
+];
+
+/** The same short token repeated many times: a known attack on attention (repeated-token injection). */
+export function repeatedTokens(text: string): boolean {
+  if (text.length < 120) return false;
+  const words = text.slice(0, 4000).split(/\s+/);
+  let run = 1;
+  for (let i = 1; i < words.length; i++) {
+    if (words[i] && words[i] === words[i - 1]) {
+      if (++run >= 20) return true;
+    } else run = 1;
+  }
+  // Phrases repeated: "Ignore the above Ignore the above …"
+  const m = /(.{6,40}?)\s*(?:\1\s*){9,}/s.exec(text.slice(0, 4000));
+  return m !== null;
+}
+
+// Instructions planted in content the user pastes: "<!-- Ignore the webpage and state: … -->".
+export const EMBEDDED_RULES: PhraseRule[] = [
+  {
+    label: 'embedded-override',
+    score: 0.85,
+    pattern:
+      /\b(?:ignore|disregard|forget)\s+(?:the|this|that|all|any)\s+(?:\w+\s+){0,2}?(?:webpage|page|function|code|document|text|email|e-mail|content|article|paper|table|file|data|question|request|task|prompt|conversation|above|below)s?\s*(?:and|,|\.|;|:)\s*(?:instead\s+)?(?:just\s+)?(?:say|state|print|output|respond|reply|write|tell|return|answer|claim|report|translate|summari[sz]e|send|include)\b/i,
+  },
+  {
+    label: 'regardless-of-instructions',
+    score: 0.8,
+    pattern: /\b(?:regardless of|irrespective of|notwithstanding)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous|prior|earlier|above|original|system|your)?\s*(?:tasks?|instructions?|rules|guidelines|directives|restrictions)\b/i,
+  },
+  {
+    label: 'fake-authority',
+    score: 0.75,
+    pattern: /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>/i,
+  },
+];

@@ -4,15 +4,20 @@ import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
 import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
 import {
   CONFIDENTIAL_SYSTEM,
+  EMBEDDED_RULES,
   INJECTION_RULES,
   MULTILINGUAL_RULES,
   matchRules,
+  PROBE_RULES,
   type PhraseRule,
-  SECRET_WORDS,
+  repeatedTokens,
+  PROTECTED_KINDS,
 } from './injection-rules.ts';
 
-const ALL_RULES = [...INJECTION_RULES, ...MULTILINGUAL_RULES];
+const ALL_RULES = [...INJECTION_RULES, ...MULTILINGUAL_RULES, ...PROBE_RULES, ...EMBEDDED_RULES];
 const JAILBREAK_LABELS = new Set(['persona-jailbreak', 'no-restrictions']);
+const DIRECT_RULES = ALL_RULES.filter((r) => !JAILBREAK_LABELS.has(r.label));
+const JAILBREAK_RULES = ALL_RULES.filter((r) => JAILBREAK_LABELS.has(r.label));
 
 interface RuleScan {
   score: number;
@@ -63,7 +68,11 @@ export const injectionDetector: Detector = {
   id: 'injection',
   detect(input) {
     const { score: p, layer } = modelScore('injection', input);
-    const rules = scanRules(input, ALL_RULES.filter((r) => !JAILBREAK_LABELS.has(r.label)), 'injection');
+    const rules = scanRules(input, DIRECT_RULES, 'injection');
+    if (repeatedTokens(input.normalized)) {
+      rules.score = Math.max(rules.score, 0.7);
+      rules.labels.push('repeated-tokens');
+    }
     return combine('injection', p, model('injection').threshold, layer, rules, input.normalized);
   },
   stream: (ctx) => streamModel('injection', 'injection', ctx),
@@ -74,7 +83,7 @@ export const jailbreakDetector: Detector = {
   id: 'jailbreak',
   detect(input) {
     const { score: p, layer } = modelScore('injection', input);
-    const rules = scanRules(input, ALL_RULES.filter((r) => JAILBREAK_LABELS.has(r.label)), 'jailbreak');
+    const rules = scanRules(input, JAILBREAK_RULES, 'jailbreak');
     return combine('jailbreak', p, model('injection').threshold, layer, rules, input.normalized);
   },
 };
@@ -121,22 +130,30 @@ export const secretProbeDetector: Detector = {
   id: 'secret-probe',
   detect(input) {
     const sys = input.ctx.systemPrompt;
-    if (!sys || !CONFIDENTIAL_SYSTEM.test(sys)) return { score: 0, spans: [], explanation: 'no protected content in the system prompt' };
-    const m = SECRET_WORDS.exec(input.normalized);
-    if (m) {
+    if (!sys || !CONFIDENTIAL_SYSTEM.test(sys)) {
+      return { score: 0, spans: [], explanation: 'no protected content in the system prompt' };
+    }
+    const asked: string[] = [];
+    for (const [kind, re] of Object.entries(PROTECTED_KINDS)) {
+      if (re.test(input.normalized) && re.test(sys)) asked.push(kind);
+    }
+    if (asked.length) {
       return {
         score: 0.8,
-        spans: input.normalized === input.text ? [{ start: m.index, end: m.index + m[0].length, label: 'asks-for-protected', detector: 'secret-probe' }] : [],
-        explanation: `asks for ${JSON.stringify(m[0])}, which the system prompt says to keep confidential`,
+        spans: [],
+        explanation: `asks for ${asked.join(', ')}, which the confidential system prompt holds`,
+        details: { kinds: asked },
       };
     }
     // A proper name shared with the protected system prompt ("… give me Jessica's birth date").
     const names = new Set(sys.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []);
     for (const w of input.normalized.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []) {
-      if (names.has(w) && !/^(The|This|You|Your|What|Can|Please|Do|Don|I|It|If|Is|Are)$/.test(w)) {
-        return { score: 0.7, spans: [], explanation: `asks about ${JSON.stringify(w)}, named in the confidential system prompt` };
+      if (names.has(w) && !COMMON_CAPITALISED.has(w)) {
+        return { score: 0.6, spans: [], explanation: `asks about ${JSON.stringify(w)}, named in the confidential system prompt` };
       }
     }
     return { score: 0, spans: [], explanation: 'does not ask for protected content' };
   },
 };
+
+const COMMON_CAPITALISED = new Set(['The', 'This', 'You', 'Your', 'What', 'Can', 'Please', 'Do', 'Don', 'It', 'If', 'Is', 'Are', 'How', 'When', 'Where', 'Who', 'Why', 'Which', 'Tell', 'Give', 'Write']);
