@@ -39,6 +39,10 @@ const FAMILIES: Array<[RegExp, string]> = [
   [/^(?:microsoft\/)?phi-?\d[\w.:-]*$/i, 'microsoft'],
 ];
 
+/** Every family and loader below needs one of these words; most lines have none. */
+const MAYBE_MODEL =
+  /gpt|o[134]-|dall-e|whisper|tts-1|text-|davinci|babbage|moderation|claude|llama|stral|mixtral|pixtral|gemini|gemma|command-|embed-|deepseek|qwen|phi|pretrained|SentenceTransformer|hf_hub|snapshot_download|pipeline/i;
+
 // Tokens that can hold a model id: letters, digits and . _ : / - (HF ids, Ollama tags, Bedrock ids).
 const TOKEN = /[A-Za-z0-9][\w.:/-]*/g;
 // Hugging Face repository ids passed to the usual loaders.
@@ -46,6 +50,7 @@ const HF_REF =
   /\b(?:from_pretrained|SentenceTransformer|hf_hub_download|snapshot_download|pipeline)\(\s*(?:[^)]*?\b(?:repo_id|model)\s*=\s*)?["']([\w.-]+\/[\w.-]+|[\w.-]+)["']/g;
 
 export function findModelNames(line: string): ModelHit[] {
+  if (!MAYBE_MODEL.test(line)) return [];
   const out: ModelHit[] = [];
   for (const m of line.matchAll(TOKEN)) {
     const tok = m[0].replace(/[.:/-]+$/, '');

@@ -69,6 +69,9 @@ const PATTERNS: Pattern[] = [
   { provider: 'google', severity: 'high', prefix: /^AIza/, re: /\bAIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])/g },
 ];
 
+/** Every pattern below needs one of these substrings (prefixes, or the assignment's name part). */
+const MAYBE_SECRET = /sk-|hf_|r8_|gsk_|gh[pousr]_|github_pat_|AKIA|ASIA|AIza|key|token|secret/i;
+
 /** `OPENAI_API_KEY=…`, `api_key: "…"`, `"anthropicApiKey": "…"`, `aws_secret_access_key = …`. */
 const ASSIGNMENT =
   /(?<name>(?:[A-Za-z_][\w.-]{0,64}?)?(?:api[_-]?key|apikey|api[_-]?token|secret[_-]?key|secret[_-]?access[_-]?key|access[_-]?token|auth[_-]?token|client[_-]?secret))["']?\s*(?::=|[:=]|=>)\s*(?:(?<q>["'`])(?<qv>[^"'`\s]{16,256})\k<q>|(?<uv>[A-Za-z0-9_\-+/=]{16,256})(?![\w.([]))/gi;
@@ -104,6 +107,8 @@ function looksRandom(v: string): boolean {
  * .env, YAML, TOML); in source code an unquoted value is a variable name, not a secret.
  */
 export function findSecrets(line: string, bareValues = true): SecretMatch[] {
+  // Most lines hold no credential-shaped text at all: one cheap test spares the full pattern set.
+  if (!MAYBE_SECRET.test(line)) return [];
   const out: SecretMatch[] = [];
   const taken: Array<[number, number]> = [];
   const free = (a: number, b: number) => taken.every(([x, y]) => b <= x || a >= y);
