@@ -136,6 +136,13 @@ describe('sniff: magic bytes first, extension second', () => {
   it('checks that CSV and JSONL files are text with a parsable first row', () => {
     assert.equal(sniff(whole('a.jsonl', Buffer.from('{"a":1}\n')))!.format, 'jsonl');
     assert.equal(sniff(whole('a.jsonl', Buffer.from('not json\n'))), undefined);
+    const long = Buffer.from(`{"text": "${'x'.repeat(70_000)}"}\n`);
+    const head = long.subarray(0, 65536);
+    assert.equal(sniff({ name: 'a.jsonl', head, tail: head, size: long.length })!.format, 'jsonl');
+    assert.equal(
+      sniff({ name: 'a.jsonl', head: Buffer.from('nope'), tail: head, size: long.length }),
+      undefined,
+    );
     assert.equal(sniff(whole('a.csv', Buffer.from([0x61, 0, 0x62]))), undefined);
   });
 });

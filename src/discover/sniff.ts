@@ -320,7 +320,9 @@ function sniffText(input: SniffInput, ext: string): Sniffed | undefined {
   try {
     row = JSON.parse(firstLine);
   } catch {
-    return undefined;
+    // A first record longer than the head cannot be parsed here; its opening brace will have to do.
+    const cut = input.size > input.head.length && text.indexOf('\n', text.indexOf(firstLine)) === -1;
+    if (!(cut && /^\s*[{[]/.test(firstLine))) return undefined;
   }
   const fields =
     row && typeof row === 'object' && !Array.isArray(row) ? Object.keys(row).slice(0, 50) : undefined;
