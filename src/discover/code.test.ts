@@ -136,6 +136,11 @@ describe('plain-text credentials', () => {
     assert.deepEqual(findSecrets('api_key = os.environ["OPENAI_API_KEY"]'), []);
     assert.deepEqual(findSecrets('apiKey: process.env.ANTHROPIC_API_KEY_2024'), []);
     assert.deepEqual(findSecrets('SECRET_KEY=aaaaaaaaaaaaaaaaaaaaaaaa1'), []);
+    assert.deepEqual(findSecrets('CLIENT_SECRET: my-app-client-secret-v2'), []);
+    assert.equal(
+      findSecrets('PINECONE_API_KEY=3f2a9c1e-7b4d-4e8a-9c21-0d5e6f7a8b9c')[0]?.provider,
+      'generic',
+    );
     assert.deepEqual(findSecrets(`const k = "${'sk-proj-'}${'x'.repeat(50)}"`), []);
   });
 

@@ -98,8 +98,16 @@ export function maskSecret(secret: string, prefix = ''): string {
   return `${keep}${'*'.repeat(8)}${secret.slice(-4)}`;
 }
 
+/** `my-app-client-secret-v2`, `prod_billing_token_name`: names made of words, not random keys (UUIDs stay). */
+function looksLikeWords(v: string): boolean {
+  const parts = v.split(/[-_.]/);
+  return parts.length >= 3 && parts.some((p) => p.length >= 4 && /^[A-Za-z]+$/.test(p) && /[g-z]/i.test(p));
+}
+
 function looksRandom(v: string): boolean {
-  return /[A-Za-z]/.test(v) && /\d/.test(v) && entropy(v) >= 3.5 && !PLACEHOLDER.test(v);
+  return (
+    /[A-Za-z]/.test(v) && /\d/.test(v) && entropy(v) >= 3.5 && !PLACEHOLDER.test(v) && !looksLikeWords(v)
+  );
 }
 
 /**
