@@ -1,4 +1,4 @@
-import { ParseLimitError } from '../core/index.ts';
+import { BulwarkError } from '../core/index.ts';
 
 export interface TableLimits {
   maxColumns: number;
@@ -12,9 +12,12 @@ export const TABLE_LIMITS: TableLimits = {
   maxRows: 50_000_000,
 };
 
-export class TableError extends ParseLimitError {
-  constructor(file: string, line: number, problem: string) {
-    super(`${file}:${line}: ${problem}`, { file, line });
+/** A dataset that cannot be read: a syntax error (BW_ERR_PARSE) or a bound exceeded (BW_ERR_PARSE_LIMIT). */
+export class TableError extends BulwarkError {
+  constructor(file: string, line: number, problem: string, limit = false) {
+    super(limit ? 'BW_ERR_PARSE_LIMIT' : 'BW_ERR_PARSE', `${file}:${line}: ${problem}`, {
+      details: { file, line },
+    });
     this.name = 'TableError';
   }
 }
@@ -31,17 +34,19 @@ export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS
   let line = 1;
   let rowLine = 1;
   let rows = 0;
+  let quoteLine = 1;
   const finishField = () => {
     row.push(field);
     field = '';
     afterQuote = false;
     if (row.length > limits.maxColumns)
-      throw new TableError(file, rowLine, `more than ${limits.maxColumns} columns`);
+      throw new TableError(file, rowLine, `more than ${limits.maxColumns} columns`, true);
   };
   const finishRow = (out: { line: number; fields: string[] }[]) => {
     finishField();
     if (!(row.length === 1 && row[0] === '')) {
-      if (++rows > limits.maxRows) throw new TableError(file, rowLine, `more than ${limits.maxRows} rows`);
+      if (++rows > limits.maxRows)
+        throw new TableError(file, rowLine, `more than ${limits.maxRows} rows`, true);
       out.push({ line: rowLine, fields: row });
     }
     row = [];
@@ -74,8 +79,10 @@ export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS
             field += '"';
             inQuotes = true;
             afterQuote = false;
-          } else if (field === '') inQuotes = true;
-          else throw new TableError(file, line, 'quote inside an unquoted field');
+          } else if (field === '') {
+            inQuotes = true;
+            quoteLine = line;
+          } else throw new TableError(file, line, 'quote inside an unquoted field');
         } else if (ch === ',') finishField();
         else if (ch === '\n') {
           finishRow(out);
@@ -88,12 +95,12 @@ export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS
           field += ch;
         }
         if (field.length > limits.maxFieldBytes)
-          throw new TableError(file, line, `field longer than ${limits.maxFieldBytes} characters`);
+          throw new TableError(file, line, `field longer than ${limits.maxFieldBytes} characters`, true);
       }
       return out;
     },
     end(): { line: number; fields: string[] }[] {
-      if (inQuotes) throw new TableError(file, line, 'unterminated quoted field');
+      if (inQuotes) throw new TableError(file, quoteLine, 'unterminated quoted field (opened here)');
       const out: { line: number; fields: string[] }[] = [];
       if (field !== '' || row.length > 0) finishRow(out);
       return out;

@@ -190,7 +190,7 @@ export async function profileDataset(
         i = buf.indexOf('\n');
       }
       if (buf.length > limits.maxFieldBytes)
-        throw new TableError(file, line + 1, `line longer than ${limits.maxFieldBytes} characters`);
+        throw new TableError(file, line + 1, `line longer than ${limits.maxFieldBytes} characters`, true);
     }
     take(buf + decoder.end());
   } else {

@@ -508,7 +508,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     async close() {
       if (closed) return;
       closed = true;
-      await app.close();
+      // Node closes idle keep-alive connections once, at close; requests still in flight leave theirs
+      // idle afterwards, so keep closing idle ones until the server is done.
+      const sweep = setInterval(() => app.server.closeIdleConnections(), 25);
+      try {
+        await app.close();
+      } finally {
+        clearInterval(sweep);
+      }
       // Let the post-response work (setImmediate) enqueue the last events before draining.
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
