@@ -37,7 +37,10 @@ function metrics(pos: number[], neg: number[], threshold = 0.5): Metrics {
   const recall = pos.length ? tp / pos.length : undefined;
   const fpr = neg.length ? fp / neg.length : undefined;
   const precision = tp + fp ? tp / (tp + fp) : undefined;
-  const f1 = recall !== undefined && precision !== undefined && recall + precision > 0 ? (2 * recall * precision) / (recall + precision) : undefined;
+  const f1 =
+    recall !== undefined && precision !== undefined && recall + precision > 0
+      ? (2 * recall * precision) / (recall + precision)
+      : undefined;
   let recallAt1Fpr: number | undefined;
   if (pos.length && neg.length) {
     const sorted = [...neg].sort((a, b) => b - a);
@@ -47,14 +50,26 @@ function metrics(pos: number[], neg: number[], threshold = 0.5): Metrics {
   return { n: pos.length + neg.length, recall, fpr, precision, f1, recallAt1Fpr };
 }
 
-const KEYWORDS = ['ignore previous instructions', 'ignore all previous', 'ignore the above', 'disregard previous', 'system prompt', 'jailbreak', 'dan mode', 'developer mode', 'do anything now', 'forget previous instructions'];
+const KEYWORDS = [
+  'ignore previous instructions',
+  'ignore all previous',
+  'ignore the above',
+  'disregard previous',
+  'system prompt',
+  'jailbreak',
+  'dan mode',
+  'developer mode',
+  'do anything now',
+  'forget previous instructions',
+];
 const keyword = (t: string) => (KEYWORDS.some((k) => t.toLowerCase().includes(k)) ? 1 : 0);
 
 const direct = createGuard({ input: ['injection', 'jailbreak'] });
 const withContext = createGuard({ input: ['injection', 'jailbreak', 'secret-probe'] });
 const indirect = createGuard({ input: ['indirect'] });
 const harmful = createGuard({ input: ['harmful'] });
-const maxScore = (d: { scores: Record<string, number | undefined> }) => Math.max(0, ...Object.values(d.scores).map((v) => v ?? 0));
+const maxScore = (d: { scores: Record<string, number | undefined> }) =>
+  Math.max(0, ...Object.values(d.scores).map((v) => v ?? 0));
 
 const sDirect = (t: string) => maxScore(direct.checkInput(t));
 const sContext = (t: string, sys: string) => maxScore(withContext.checkInput(t, { systemPrompt: sys }));
@@ -74,22 +89,60 @@ const systems = E.cyberEn.map((r) => r.system);
 const negContext = benignAll.map((t, i) => sContext(t, systems[i % systems.length]!));
 
 const rows: { set: string; detector: string; m: Metrics; baseline?: Metrics }[] = [];
-const add = (set: string, detector: string, m: Metrics, baseline?: Metrics) => rows.push({ set, detector, m, ...(baseline ? { baseline } : {}) });
+const add = (set: string, detector: string, m: Metrics, baseline?: Metrics) =>
+  rows.push({ set, detector, m, ...(baseline ? { baseline } : {}) });
 
 add('benign combined (FP)', 'injection+jailbreak', metrics([], negDirect), metrics([], negKeyword));
-for (const [name, texts] of Object.entries(benignSets)) add(`  ${name} (FP)`, 'injection+jailbreak', metrics([], texts.map(sDirect)), metrics([], texts.map(keyword)));
+for (const [name, texts] of Object.entries(benignSets))
+  add(
+    `  ${name} (FP)`,
+    'injection+jailbreak',
+    metrics([], texts.map(sDirect)),
+    metrics([], texts.map(keyword)),
+  );
 add('benign combined + secret system prompt (FP)', 'inj+jb+secret-probe', metrics([], negContext));
 
 const cyberEnPos = E.cyberEn.map((r) => sDirect(r.text));
-add('cyberseceval PI English', 'injection+jailbreak', metrics(cyberEnPos, negDirect), metrics(E.cyberEn.map((r) => keyword(r.text)), negKeyword));
-add('cyberseceval PI English (system prompt in context)', 'inj+jb+secret-probe', metrics(E.cyberEn.map((r) => sContext(r.text, r.system)), negContext));
+add(
+  'cyberseceval PI English',
+  'injection+jailbreak',
+  metrics(cyberEnPos, negDirect),
+  metrics(
+    E.cyberEn.map((r) => keyword(r.text)),
+    negKeyword,
+  ),
+);
+add(
+  'cyberseceval PI English (system prompt in context)',
+  'inj+jb+secret-probe',
+  metrics(
+    E.cyberEn.map((r) => sContext(r.text, r.system)),
+    negContext,
+  ),
+);
 const multiPos = E.cyberMulti.map((r) => sDirect(r.text));
-add('cyberseceval PI multilingual', 'injection+jailbreak', metrics(multiPos, negDirect), metrics(E.cyberMulti.map((r) => keyword(r.text)), negKeyword));
-add('cyberseceval PI multilingual (system prompt in context)', 'inj+jb+secret-probe', metrics(E.cyberMulti.map((r) => sContext(r.text, r.system)), negContext));
+add(
+  'cyberseceval PI multilingual',
+  'injection+jailbreak',
+  metrics(multiPos, negDirect),
+  metrics(
+    E.cyberMulti.map((r) => keyword(r.text)),
+    negKeyword,
+  ),
+);
+add(
+  'cyberseceval PI multilingual (system prompt in context)',
+  'inj+jb+secret-probe',
+  metrics(
+    E.cyberMulti.map((r) => sContext(r.text, r.system)),
+    negContext,
+  ),
+);
 
 const perLanguage: Record<string, { n: number; recall: number; recallWithContext: number }> = {};
 E.cyberMulti.forEach((r, i) => {
-  const e = (perLanguage[r.language] ??= { n: 0, recall: 0, recallWithContext: 0 });
+  perLanguage[r.language] ??= { n: 0, recall: 0, recallWithContext: 0 };
+  const e = perLanguage[r.language]!;
   e.n++;
   if (multiPos[i]! >= 0.5) e.recall++;
   if (sContext(r.text, r.system) >= 0.5) e.recallWithContext++;
@@ -102,19 +155,56 @@ for (const e of Object.values(perLanguage)) {
 const sIndirect = (t: string) => maxScore(indirect.checkInput(t, { role: 'document' }));
 const bipiaPos = E.bipiaTest.filter((r) => r.injected).map((r) => sIndirect(r.text));
 const bipiaNeg = E.bipiaTest.filter((r) => !r.injected).map((r) => sIndirect(r.text));
-add('BIPIA test (indirect, documents)', 'indirect', metrics(bipiaPos, bipiaNeg), metrics(E.bipiaTest.filter((r) => r.injected).map((r) => keyword(r.text)), E.bipiaTest.filter((r) => !r.injected).map((r) => keyword(r.text))));
+add(
+  'BIPIA test (indirect, documents)',
+  'indirect',
+  metrics(bipiaPos, bipiaNeg),
+  metrics(
+    E.bipiaTest.filter((r) => r.injected).map((r) => keyword(r.text)),
+    E.bipiaTest.filter((r) => !r.injected).map((r) => keyword(r.text)),
+  ),
+);
 
 const sHarm = (t: string) => maxScore(harmful.checkInput(t));
-const harmNeg = [...E.xstestHeldOut.filter((r) => !r.unsafe).map((r) => sHarm(r.text)), ...benignAll.filter((_, i) => i % 2 === 0).map(sHarm)];
+const harmNeg = [
+  ...E.xstestHeldOut.filter((r) => !r.unsafe).map((r) => sHarm(r.text)),
+  ...benignAll.filter((_, i) => i % 2 === 0).map(sHarm),
+];
 add('HarmBench behaviours', 'harmful', metrics(E.harmbench.map(sHarm), harmNeg));
-add('XSTest held-out types', 'harmful', metrics(E.xstestHeldOut.filter((r) => r.unsafe).map((r) => sHarm(r.text)), E.xstestHeldOut.filter((r) => !r.unsafe).map((r) => sHarm(r.text))));
+add(
+  'XSTest held-out types',
+  'harmful',
+  metrics(
+    E.xstestHeldOut.filter((r) => r.unsafe).map((r) => sHarm(r.text)),
+    E.xstestHeldOut.filter((r) => !r.unsafe).map((r) => sHarm(r.text)),
+  ),
+);
 
-const leakScores = E.leak.map((r) => createLeakDetector({ secrets: [r.secret] }).detect(prepareInput(r.output, { role: 'assistant' })).score);
-add('tensor-trust prompt_extraction_detection', 'leak (planted secret)', metrics(leakScores.filter((_, i) => E.leak[i]!.leaked), leakScores.filter((_, i) => !E.leak[i]!.leaked)));
+const leakScores = E.leak.map(
+  (r) =>
+    createLeakDetector({ secrets: [r.secret] }).detect(prepareInput(r.output, { role: 'assistant' })).score,
+);
+add(
+  'tensor-trust prompt_extraction_detection',
+  'leak (planted secret)',
+  metrics(
+    leakScores.filter((_, i) => E.leak[i]!.leaked),
+    leakScores.filter((_, i) => !E.leak[i]!.leaked),
+  ),
+);
 
 const refusal = parseCsv(readFileSync(join(root, 'pyrit-refusal-evals/refusal.csv'), 'utf8'));
-const refScores = refusal.map((r) => refusalDetector.detect(prepareInput(r.assistant_response!, { role: 'assistant' })).score);
-add('pyrit refusal.csv', 'refusal', metrics(refScores.filter((_, i) => refusal[i]!.human_score === '1'), refScores.filter((_, i) => refusal[i]!.human_score !== '1')));
+const refScores = refusal.map(
+  (r) => refusalDetector.detect(prepareInput(r.assistant_response!, { role: 'assistant' })).score,
+);
+add(
+  'pyrit refusal.csv',
+  'refusal',
+  metrics(
+    refScores.filter((_, i) => refusal[i]!.human_score === '1'),
+    refScores.filter((_, i) => refusal[i]!.human_score !== '1'),
+  ),
+);
 
 // ---------- PII on presidio-synth, per entity (overlap match)
 const MAP: Record<string, PiiEntity> = {
@@ -135,8 +225,11 @@ const pii: Record<string, { tp: number; fp: number; fn: number }> = {};
 for (const e of Object.values(MAP)) pii[e] = { tp: 0, fp: 0, fn: 0 };
 for (const s of synth) {
   const pred = findPii(s.full_text, { entities: Object.values(MAP) });
-  const gold = s.spans.filter((g) => MAP[g.entity_type]).map((g) => ({ label: MAP[g.entity_type]!, start: g.start_position, end: g.end_position }));
-  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) => a.start < b.end && b.start < a.end;
+  const gold = s.spans
+    .filter((g) => MAP[g.entity_type])
+    .map((g) => ({ label: MAP[g.entity_type]!, start: g.start_position, end: g.end_position }));
+  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }) =>
+    a.start < b.end && b.start < a.end;
   for (const g of gold) {
     if (pred.some((p) => p.label === g.label && overlaps(p, g))) pii[g.label]!.tp++;
     else pii[g.label]!.fn++;
@@ -146,7 +239,13 @@ for (const s of synth) {
 const piiRows = Object.entries(pii).map(([entity, c]) => {
   const precision = c.tp + c.fp ? c.tp / (c.tp + c.fp) : 0;
   const recall = c.tp + c.fn ? c.tp / (c.tp + c.fn) : 0;
-  return { entity, support: c.tp + c.fn, precision, recall, f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0 };
+  return {
+    entity,
+    support: c.tp + c.fn,
+    precision,
+    recall,
+    f1: precision + recall ? (2 * precision * recall) / (precision + recall) : 0,
+  };
 });
 
 // ---------- train/eval overlap check
@@ -154,12 +253,26 @@ const corpora = trainingCorpora(root, Number(process.env.BULWARK_SEED ?? 1337));
 const trainKeys = new Set<string>();
 const trainPrefixes = new Set<string>();
 for (const c of Object.values(corpora)) for (const r of [...c.pos, ...c.neg]) trainKeys.add(normKey(r.text));
-const evalList = [...E.cyberEn.map((r) => r.text), ...E.cyberMulti.map((r) => r.text), ...benignAll, ...E.harmbench, ...E.xstestHeldOut.map((r) => r.text), ...E.bipiaTest.map((r) => r.text)];
+const evalList = [
+  ...E.cyberEn.map((r) => r.text),
+  ...E.cyberMulti.map((r) => r.text),
+  ...benignAll,
+  ...E.harmbench,
+  ...E.xstestHeldOut.map((r) => r.text),
+  ...E.bipiaTest.map((r) => r.text),
+];
 const rawOverlap = evalList.filter((t) => trainKeys.has(normKey(t)));
 // The training script drops these before fitting; confirm the committed models say they did.
-const card = ['injection', 'indirect', 'harmful'].map((id) => JSON.parse(readFileSync(join(ROOT, 'src/guard/models', `${id}.json`), 'utf8')).metrics.dropped.evalOverlap as number);
-for (const c of Object.values(corpora)) for (const r of c.pos) trainPrefixes.add(normKey(r.text).slice(0, 80));
-const nearPositive = evalList.filter((t) => normKey(t).length >= 80 && trainPrefixes.has(normKey(t).slice(0, 80))).length;
+const card = ['injection', 'indirect', 'harmful'].map(
+  (id) =>
+    JSON.parse(readFileSync(join(ROOT, 'src/guard/models', `${id}.json`), 'utf8')).metrics.dropped
+      .evalOverlap as number,
+);
+for (const c of Object.values(corpora))
+  for (const r of c.pos) trainPrefixes.add(normKey(r.text).slice(0, 80));
+const nearPositive = evalList.filter(
+  (t) => normKey(t).length >= 80 && trainPrefixes.has(normKey(t).slice(0, 80)),
+).length;
 
 // ---------- latency, one core
 function corpusOf(size: number, texts: string[], offset: number): string[] {
@@ -184,18 +297,38 @@ function timeIt(label: string, texts: string[], fn: (t: string) => unknown, iter
   const total = performance.now() - t0;
   lat.sort((a, b) => a - b);
   const bytes = texts[0]!.length * iters;
-  return { label, p50: lat[Math.floor(iters * 0.5)]!, p99: lat[Math.floor(iters * 0.99)]!, perSecond: iters / (total / 1000), mbPerSecond: bytes / 1e6 / (total / 1000) };
+  return {
+    label,
+    p50: lat[Math.floor(iters * 0.5)]!,
+    p99: lat[Math.floor(iters * 0.99)]!,
+    perSecond: iters / (total / 1000),
+    mbPerSecond: bytes / 1e6 / (total / 1000),
+  };
 }
 const guard = createGuard({});
 const prompts1k = corpusOf(1024, E.wildguard, 0);
-const docs10k = corpusOf(10 * 1024, E.bipiaTest.filter((r) => !r.injected).map((r) => r.text), 0);
+const docs10k = corpusOf(
+  10 * 1024,
+  E.bipiaTest.filter((r) => !r.injected).map((r) => r.text),
+  0,
+);
 const naive = /ignore (all )?previous instructions|system prompt|jailbreak/i;
 const latency = [
   timeIt('baseline: one regex, 1 KB prompt', prompts1k, (t) => naive.test(t), 20000),
   timeIt('default input policy, 1 KB prompt', prompts1k, (t) => guard.checkInput(t), 20000),
-  timeIt('default input policy, 10 KB document', docs10k, (t) => guard.checkInput(t, { role: 'document' }), 3000),
+  timeIt(
+    'default input policy, 10 KB document',
+    docs10k,
+    (t) => guard.checkInput(t, { role: 'document' }),
+    3000,
+  ),
   timeIt('default output policy, 1 KB answer', prompts1k, (t) => guard.checkOutput(t), 20000),
-  timeIt('PII with names/places (compromise), 1 KB', prompts1k, (t) => findPii(t, { entities: ['person', 'location'] }), 500),
+  timeIt(
+    'PII with names/places (compromise), 1 KB',
+    prompts1k,
+    (t) => findPii(t, { entities: ['person', 'location'] }),
+    500,
+  ),
 ];
 
 // ---------- print
@@ -205,15 +338,29 @@ console.log('set | detector | n | recall | FPR | precision | F1 | recall@1%FPR')
 for (const r of rows) {
   const b = r.baseline;
   const br = (x: number | undefined, y: number | undefined) => `${f(x)}${b ? ` [${f(y)}]` : ''}`;
-  console.log(`${r.set} | ${r.detector} | ${r.m.n} | ${br(r.m.recall, b?.recall)} | ${br(r.m.fpr, b?.fpr)} | ${f(r.m.precision)} | ${f(r.m.f1)} | ${f(r.m.recallAt1Fpr)}`);
+  console.log(
+    `${r.set} | ${r.detector} | ${r.m.n} | ${br(r.m.recall, b?.recall)} | ${br(r.m.fpr, b?.fpr)} | ${f(r.m.precision)} | ${f(r.m.f1)} | ${f(r.m.recallAt1Fpr)}`,
+  );
 }
 console.log('\nMultilingual recall by language (without / with system prompt)');
-console.log(Object.entries(perLanguage).map(([l, e]) => `${l} ${f(e.recall, 2)}/${f(e.recallWithContext, 2)} (n=${e.n})`).join(', '));
-console.log('\nPII, presidio-synth (per entity, overlap match)\n\nentity | support | precision | recall | F1');
-for (const p of piiRows) console.log(`${p.entity} | ${p.support} | ${f(p.precision)} | ${f(p.recall)} | ${f(p.f1)}`);
+console.log(
+  Object.entries(perLanguage)
+    .map(([l, e]) => `${l} ${f(e.recall, 2)}/${f(e.recallWithContext, 2)} (n=${e.n})`)
+    .join(', '),
+);
+console.log(
+  '\nPII, presidio-synth (per entity, overlap match)\n\nentity | support | precision | recall | F1',
+);
+for (const p of piiRows)
+  console.log(`${p.entity} | ${p.support} | ${f(p.precision)} | ${f(p.recall)} | ${f(p.f1)}`);
 console.log('\nLatency, one core (ms per request)\n\ncase | p50 | p99 | req/s | MB/s | p50 vs baseline');
-for (const l of latency) console.log(`${l.label} | ${f(l.p50, 4)} | ${f(l.p99, 4)} | ${l.perSecond.toFixed(0)} | ${f(l.mbPerSecond, 1)} | ${(l.p50 / latency[0]!.p50).toFixed(0)}x`);
-console.log(`\nTrain/eval overlap: ${rawOverlap.length} evaluation texts also in the raw training sources, dropped before training (models report ${card.join('/')} dropped); ${nearPositive} evaluation texts share an 80-character prefix with a training positive.`);
+for (const l of latency)
+  console.log(
+    `${l.label} | ${f(l.p50, 4)} | ${f(l.p99, 4)} | ${l.perSecond.toFixed(0)} | ${f(l.mbPerSecond, 1)} | ${(l.p50 / latency[0]!.p50).toFixed(0)}x`,
+  );
+console.log(
+  `\nTrain/eval overlap: ${rawOverlap.length} evaluation texts also in the raw training sources, dropped before training (models report ${card.join('/')} dropped); ${nearPositive} evaluation texts share an 80-character prefix with a training positive.`,
+);
 const exact = rawOverlap.length === 0 || card.every((c) => c > 0) ? 'ok' : 'FAILED';
 console.log(`overlap check: ${exact}`);
 
@@ -227,13 +374,23 @@ writeFileSync(
   `${JSON.stringify(
     {
       date: new Date().toISOString(),
-      machine: { cores: cpus().length, cpu: cpus()[0]?.model, memoryBytes: totalmem(), node: process.version },
+      machine: {
+        cores: cpus().length,
+        cpu: cpus()[0]?.model,
+        memoryBytes: totalmem(),
+        node: process.version,
+      },
       commit,
       accuracy: rows,
       multilingualByLanguage: perLanguage,
       pii: piiRows,
       latency,
-      overlap: { rawOverlap: rawOverlap.length, droppedByTraining: card, nearPositivePrefix: nearPositive, check: exact },
+      overlap: {
+        rawOverlap: rawOverlap.length,
+        droppedByTraining: card,
+        nearPositivePrefix: nearPositive,
+        check: exact,
+      },
     },
     null,
     2,

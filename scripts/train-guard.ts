@@ -47,7 +47,13 @@ interface Prepared {
 }
 
 /** Deduplicates, removes evaluation texts and splits by group (templates and goals stay together). */
-function prepare(pos: Row[], neg: Row[], banned: Set<string>, calSources: string[] = [], valShare = 0.1): Prepared {
+function prepare(
+  pos: Row[],
+  neg: Row[],
+  banned: Set<string>,
+  calSources: string[] = [],
+  valShare = 0.1,
+): Prepared {
   const seen = new Map<string, 0 | 1>();
   const out: Sample[] = [];
   const dropped = { duplicates: 0, evalOverlap: 0, conflicts: 0 };
@@ -76,7 +82,8 @@ function prepare(pos: Row[], neg: Row[], banned: Set<string>, calSources: string
   }
   const sources: Record<string, { pos: number; neg: number }> = {};
   for (const s of out) {
-    const e = (sources[s.source] ??= { pos: 0, neg: 0 });
+    sources[s.source] ??= { pos: 0, neg: 0 };
+    const e = sources[s.source]!;
     if (s.y) e.pos++;
     else e.neg++;
   }
@@ -158,7 +165,13 @@ function pickThreshold(m: ReturnType<typeof fit>, prep: Prepared, maxFpr: number
   return { threshold, recall, fpr, calFpr, valPos: poss.length, valNeg: negs.length, calNeg: cal.length };
 }
 
-function train(id: string, prep: Prepared, opts: Parameters<typeof fit>[1], maxFpr: number, maxCalFpr = 0.005) {
+function train(
+  id: string,
+  prep: Prepared,
+  opts: Parameters<typeof fit>[1],
+  maxFpr: number,
+  maxCalFpr = 0.005,
+) {
   const t0 = Date.now();
   const npos = prep.train.filter((s) => s.y).length;
   console.log(`${id}: ${prep.train.length} train (${npos} positive), ${prep.val.length} validation`);

@@ -3,7 +3,10 @@ import type { Decision } from './pipeline.ts';
 import { GUARD_RULES } from './rules.ts';
 
 /** Turns a decision's triggered detectors into findings (gateway events, red-team results, data audits). */
-export function decisionFindings(decision: Decision, where: { requestId?: string; path?: string; row?: number } = {}): Finding[] {
+export function decisionFindings(
+  decision: Decision,
+  where: { requestId?: string; path?: string; row?: number } = {},
+): Finding[] {
   return decision.outcomes
     .filter((o) => o.triggered)
     .map((o) =>

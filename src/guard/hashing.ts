@@ -52,7 +52,12 @@ function lower(c: number): number {
  * Returns the number of features emitted. Word features of the word still being read are not
  * emitted until a boundary; `pendingWord` emits them for a final score.
  */
-export function consume(state: HashState, text: string, mask: number, emit: (bucket: number) => void): number {
+export function consume(
+  state: HashState,
+  text: string,
+  mask: number,
+  emit: (bucket: number) => void,
+): number {
   let { c1, c2, c3, c4, word, wordLen, prevWord } = state;
   let n = 0;
   // Non-ASCII text is lower-cased once up front (the ASCII fast path lower-cases per character).

@@ -11,9 +11,17 @@ export {
   type Decision,
   type DetectorOutcome,
   type Guard,
+  type GuardOptions,
   type StreamHandle,
 } from './pipeline.ts';
-export { DEFAULT_POLICY, DetectorRef, GuardAction, GuardPolicies, GuardPolicy, type GuardPolicyInput } from './policy.ts';
+export {
+  DEFAULT_POLICY,
+  DetectorRef,
+  GuardAction,
+  GuardPolicies,
+  GuardPolicy,
+  type GuardPolicyInput,
+} from './policy.ts';
 export { PseudonymVault, redact, type RedactionMode } from './redact.ts';
 export { type Action, DETECTOR_IDS, DETECTORS, type DetectorId } from './registry.ts';
 export { GUARD_RULES, type GuardRuleId } from './rules.ts';

@@ -32,7 +32,10 @@ export function fromFile(file: LinearModelFile): LinearModel {
   const q = new Int8Array(Buffer.from(file.weights, 'base64').buffer.slice(0));
   const dim = 1 << file.bits;
   if (q.length !== dim) {
-    throw new BulwarkError('BW_ERR_VALIDATION', `model ${file.id}: expected ${dim} weights, found ${q.length}`);
+    throw new BulwarkError(
+      'BW_ERR_VALIDATION',
+      `model ${file.id}: expected ${dim} weights, found ${q.length}`,
+    );
   }
   const weights = new Float32Array(dim);
   for (let i = 0; i < dim; i++) weights[i] = q[i]! * file.scale;
@@ -71,11 +74,16 @@ export function loadModel(path: string): LinearModel {
     try {
       raw = JSON.parse(readFileSync(path, 'utf8'));
     } catch (e) {
-      throw new BulwarkError('BW_ERR_IO', `${path}: cannot read model (${(e as Error).message})`, { cause: e });
+      throw new BulwarkError('BW_ERR_IO', `${path}: cannot read model (${(e as Error).message})`, {
+        cause: e,
+      });
     }
     const parsed = LinearModelFile.safeParse(raw);
     if (!parsed.success) {
-      throw new BulwarkError('BW_ERR_VALIDATION', `${path}: not a bulwark linear model: ${parsed.error.issues[0]?.message}`);
+      throw new BulwarkError(
+        'BW_ERR_VALIDATION',
+        `${path}: not a bulwark linear model: ${parsed.error.issues[0]?.message}`,
+      );
     }
     m = fromFile(parsed.data);
     cache.set(path, m);

@@ -7,29 +7,113 @@ const MAX_VIEWS = 8;
 const MAX_DECODED = 8192;
 
 // Zero-width, soft hyphen, word joiners, BOM and bidi controls: invisible, used to split trigger words.
-const INVISIBLE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]/g;
+// Built from code points: a literal class holding combining marks trips the linter, not the engine.
+const INVISIBLE_RANGES: [number, number][] = [
+  [0xad, 0xad],
+  [0x34f, 0x34f],
+  [0x61c, 0x61c],
+  [0x115f, 0x1160],
+  [0x17b4, 0x17b5],
+  [0x180b, 0x180f],
+  [0x200b, 0x200f],
+  [0x202a, 0x202e],
+  [0x2060, 0x206f],
+  [0x3164, 0x3164],
+  [0xfe00, 0xfe0f],
+  [0xfeff, 0xfeff],
+  [0xffa0, 0xffa0],
+];
+const u = (c: number) => `\\u${c.toString(16).padStart(4, '0')}`;
+const INVISIBLE = new RegExp(
+  `[${INVISIBLE_RANGES.map(([a, b]) => (a === b ? u(a) : `${u(a)}-${u(b)}`)).join('')}]`,
+  'g',
+);
 const TAG_CHARS = /[\u{e0000}-\u{e007f}]/gu;
 const NON_ASCII = /[^\x00-\x7f]/;
 
 // Cyrillic and Greek letters that render like Latin ones; mapped only inside words that mix scripts,
 // so genuine Russian or Greek text is left alone.
 const HOMOGLYPHS: Record<string, string> = {
-  а: 'a', в: 'b', е: 'e', к: 'k', м: 'm', н: 'h', о: 'o', р: 'p', с: 'c', т: 't', у: 'y', х: 'x',
-  і: 'i', ј: 'j', ѕ: 's', ԁ: 'd', ԛ: 'q', ԝ: 'w', ɡ: 'g', ο: 'o', α: 'a', ε: 'e', ι: 'i', κ: 'k',
-  ν: 'v', ρ: 'p', τ: 't', υ: 'u', χ: 'x', А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O',
-  Р: 'P', С: 'C', Т: 'T', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S', Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H',
-  Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X',
+  а: 'a',
+  в: 'b',
+  е: 'e',
+  к: 'k',
+  м: 'm',
+  н: 'h',
+  о: 'o',
+  р: 'p',
+  с: 'c',
+  т: 't',
+  у: 'y',
+  х: 'x',
+  і: 'i',
+  ј: 'j',
+  ѕ: 's',
+  ԁ: 'd',
+  ԛ: 'q',
+  ԝ: 'w',
+  ɡ: 'g',
+  ο: 'o',
+  α: 'a',
+  ε: 'e',
+  ι: 'i',
+  κ: 'k',
+  ν: 'v',
+  ρ: 'p',
+  τ: 't',
+  υ: 'u',
+  χ: 'x',
+  А: 'A',
+  В: 'B',
+  Е: 'E',
+  К: 'K',
+  М: 'M',
+  Н: 'H',
+  О: 'O',
+  Р: 'P',
+  С: 'C',
+  Т: 'T',
+  Х: 'X',
+  І: 'I',
+  Ј: 'J',
+  Ѕ: 'S',
+  Α: 'A',
+  Β: 'B',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'H',
+  Ι: 'I',
+  Κ: 'K',
+  Μ: 'M',
+  Ν: 'N',
+  Ο: 'O',
+  Ρ: 'P',
+  Τ: 'T',
+  Υ: 'Y',
+  Χ: 'X',
 };
-const MIXED_WORD = /[\p{L}]*(?:[a-zA-Z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261][a-zA-Z])[\p{L}]*/gu;
+const MIXED_WORD =
+  /[\p{L}]*(?:[a-zA-Z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261][a-zA-Z])[\p{L}]*/gu;
 const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
 
 const BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
 const HEX = /(?:\\x[0-9a-fA-F]{2}){6,}|(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[ :]?){8,}(?![0-9a-fA-F])/g;
 const URLENC = /(?:%[0-9a-fA-F]{2}[^\s%]{0,3}){4,}/g;
 const LEET_WORD = /\b(?=[a-zA-Z0-9@$]*[a-zA-Z])(?=[a-zA-Z0-9@$]*[013457@$])[a-zA-Z0-9@$]{3,}\b/g;
-const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', $: 's' };
+const LEET: Record<string, string> = {
+  '0': 'o',
+  '1': 'i',
+  '3': 'e',
+  '4': 'a',
+  '5': 's',
+  '7': 't',
+  '@': 'a',
+  $: 's',
+};
 const STOPWORDS = new Set(
-  'the and to of a you is in that it for this are with be on your what as not me my i all please can do'.split(' '),
+  'the and to of a you is in that it for this are with be on your what as not me my i all please can do'.split(
+    ' ',
+  ),
 );
 
 function printableRatio(s: string): number {
@@ -80,12 +164,14 @@ export function decodeLayers(text: string): DecodedView[] {
       // Identifiers and paths are long runs of letters too; real base64 mixes cases and digits.
       if (!/[A-Z]/.test(seg) || !/[a-z]/.test(seg)) continue;
       const decoded = Buffer.from(seg.replace(/-/g, '+').replace(/_/g, '/'), 'base64').toString('utf8');
-      if (looksLikeText(decoded)) add({ encoding: 'base64', text: decoded, start: m.index, end: m.index + seg.length });
+      if (looksLikeText(decoded))
+        add({ encoding: 'base64', text: decoded, start: m.index, end: m.index + seg.length });
     }
     for (const m of text.matchAll(HEX)) {
       if (views.length >= MAX_VIEWS) break;
       const decoded = decodeHex(m[0]);
-      if (looksLikeText(decoded)) add({ encoding: 'hex', text: decoded, start: m.index, end: m.index + m[0].length });
+      if (looksLikeText(decoded))
+        add({ encoding: 'hex', text: decoded, start: m.index, end: m.index + m[0].length });
     }
   }
   if (text.includes('%')) {
@@ -102,7 +188,9 @@ export function decodeLayers(text: string): DecodedView[] {
   }
   const leetWords = text.match(LEET_WORD);
   if (leetWords && leetWords.length >= 2 && !/^\d+$/.test(leetWords.join(''))) {
-    const decoded = text.replace(LEET_WORD, (w) => (/^[0-9]+$/.test(w) ? w : w.replace(/[013457@$]/g, (c) => LEET[c]!)));
+    const decoded = text.replace(LEET_WORD, (w) =>
+      /^[0-9]+$/.test(w) ? w : w.replace(/[013457@$]/g, (c) => LEET[c]!),
+    );
     add({ encoding: 'leet', text: decoded, start: 0, end: text.length });
   }
   const base = stopwordShare(text);

@@ -68,14 +68,22 @@ interface Bound {
   roles: Role[];
 }
 
-function bind(refs: DetectorRef[], policy: GuardPolicy): Bound[] {
+export interface GuardOptions {
+  /**
+   * Implementations that replace a registered detector under its id (same rule, threshold and
+   * action): a transformer model for `injection`, a tenant-specific PII recogniser, a test double.
+   */
+  detectors?: Partial<Record<DetectorId, Detector>>;
+}
+
+function bind(refs: DetectorRef[], policy: GuardPolicy, options: GuardOptions): Bound[] {
   return refs.map((ref) => {
     const r = typeof ref === 'string' ? { id: ref } : ref;
     const d = DETECTORS[r.id];
-    const options = d.options.parse(r.options ?? {});
+    const override = options.detectors?.[r.id];
     return {
       id: r.id,
-      detector: (d.create as (o: unknown) => Detector)(options),
+      detector: override ?? (d.create as (o: unknown) => Detector)(d.options.parse(r.options ?? {})),
       threshold: r.threshold ?? d.defaultThreshold,
       action: r.action ?? policy.action ?? d.defaultAction,
       roles: d.roles,
@@ -101,7 +109,12 @@ function applyAllowlist(text: string, allow: RegExp[]): string {
   return out;
 }
 
-function runDetector(b: Bound, run: () => DetectorResult, failClosed: boolean, message?: number): DetectorOutcome {
+function runDetector(
+  b: Bound,
+  run: () => DetectorResult,
+  failClosed: boolean,
+  message?: number,
+): DetectorOutcome {
   const rule = DETECTORS[b.id].ruleId;
   try {
     const r = run();
@@ -148,7 +161,9 @@ function decide(outcomes: DetectorOutcome[], signals: string[]): Decision {
   }
   const hits = outcomes.filter((o) => o.triggered);
   const explanation = hits.length
-    ? hits.map((o) => `${o.detector} ${o.score.toFixed(2)} ≥ ${o.threshold} → ${o.action}: ${o.explanation}`).join('\n')
+    ? hits
+        .map((o) => `${o.detector} ${o.score.toFixed(2)} ≥ ${o.threshold} → ${o.action}: ${o.explanation}`)
+        .join('\n')
     : 'no detector reached its threshold';
   return { action, blocked: action === 'block', scores, outcomes, spans, explanation, signals, errors };
 }
@@ -158,19 +173,29 @@ function resolveCtx(ctx: Partial<GuardContext> | undefined, role: Role): GuardCo
 }
 
 /** Builds a guard from a policy (validated here); the returned functions are synchronous. */
-export function createGuard(policyInput: GuardPolicyInput | GuardPolicy = {}): Guard {
+export function createGuard(
+  policyInput: GuardPolicyInput | GuardPolicy = {},
+  options: GuardOptions = {},
+): Guard {
   const parsed = GuardPolicy.safeParse(policyInput);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
-    throw new BulwarkError('BW_ERR_VALIDATION', `policy.${i.path.join('.')}: ${i.message}`, { field: i.path.join('.') });
+    throw new BulwarkError('BW_ERR_VALIDATION', `policy.${i.path.join('.')}: ${i.message}`, {
+      field: i.path.join('.'),
+    });
   }
   const policy = parsed.data;
-  const input = bind(policy.input, policy);
-  const output = bind(policy.output, policy);
+  const input = bind(policy.input, policy, options);
+  const output = bind(policy.output, policy, options);
   const allow = compileAllowlist(policy);
   const vault = new PseudonymVault();
 
-  const judge = (text: string, ctx: GuardContext, bound: Bound[], message?: number): { outcomes: DetectorOutcome[]; signals: string[] } => {
+  const judge = (
+    text: string,
+    ctx: GuardContext,
+    bound: Bound[],
+    message?: number,
+  ): { outcomes: DetectorOutcome[]; signals: string[] } => {
     const visible = allow.length ? applyAllowlist(text, allow) : text;
     const prepared = prepareInput(visible, ctx);
     prepared.text = visible;
@@ -197,12 +222,19 @@ export function createGuard(policyInput: GuardPolicyInput | GuardPolicy = {}): G
         const { outcomes, signals } = judge(inp, c, input);
         return withRedaction(decide(outcomes, signals), inp, outcomes);
       }
-      const system = inp.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+      const system = inp
+        .filter((m) => m.role === 'system')
+        .map((m) => m.content)
+        .join('\n');
       const all: DetectorOutcome[] = [];
       const signals = new Set<string>();
       inp.forEach((m, i) => {
         if (m.role === 'system') return;
-        const c: GuardContext = { ...ctx, role: m.role, ...(system ? { systemPrompt: ctx?.systemPrompt ?? system } : {}) };
+        const c: GuardContext = {
+          ...ctx,
+          role: m.role,
+          ...(system ? { systemPrompt: ctx?.systemPrompt ?? system } : {}),
+        };
         const r = judge(m.content, c, input, i);
         all.push(...r.outcomes);
         for (const s of r.signals) signals.add(s);
@@ -223,7 +255,12 @@ export function createGuard(policyInput: GuardPolicyInput | GuardPolicy = {}): G
     },
     stream(ctx) {
       const c = resolveCtx(ctx, 'assistant');
-      return createStream(c, output.filter((b) => b.roles.includes(c.role)), policy.failClosed, judge);
+      return createStream(
+        c,
+        output.filter((b) => b.roles.includes(c.role)),
+        policy.failClosed,
+        judge,
+      );
     },
   };
 }
@@ -240,7 +277,11 @@ function createStream(
   ctx: GuardContext,
   bound: Bound[],
   failClosed: boolean,
-  judge: (text: string, ctx: GuardContext, bound: Bound[]) => { outcomes: DetectorOutcome[]; signals: string[] },
+  judge: (
+    text: string,
+    ctx: GuardContext,
+    bound: Bound[],
+  ) => { outcomes: DetectorOutcome[]; signals: string[] },
 ): StreamHandle {
   let text = '';
   let blocked: Decision | undefined;

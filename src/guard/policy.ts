@@ -21,13 +21,23 @@ export type DetectorRef = z.infer<typeof DetectorRef>;
 
 const AllowEntry = z.union([
   z.string().min(1),
-  z.object({ pattern: z.string().min(1), flags: z.string().regex(/^[imsu]*$/).optional() }).strict(),
+  z
+    .object({
+      pattern: z.string().min(1),
+      flags: z
+        .string()
+        .regex(/^[imsu]*$/)
+        .optional(),
+    })
+    .strict(),
 ]);
 
 /** A guard policy, as it appears under `policies.<name>` in bulwark.yaml. */
 export const GuardPolicy = z
   .object({
-    input: z.array(DetectorRef).default(['injection', 'jailbreak', 'indirect', 'secret-probe', 'pii', 'secrets']),
+    input: z
+      .array(DetectorRef)
+      .default(['injection', 'jailbreak', 'indirect', 'secret-probe', 'pii', 'secrets']),
     output: z.array(DetectorRef).default(['leak', 'pii', 'secrets', 'exfil-links']),
     /** Overrides every detector's default action when set (`action: flag` turns a policy into monitor mode). */
     action: GuardAction.optional(),

@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import { harmfulDetector } from './detectors/harmful.ts';
-import { indirectDetector, injectionDetector, jailbreakDetector, secretProbeDetector } from './detectors/injection.ts';
-import { createExfilDetector, createJsonSchemaDetector, createLeakDetector, refusalDetector } from './detectors/output.ts';
+import {
+  indirectDetector,
+  injectionDetector,
+  jailbreakDetector,
+  secretProbeDetector,
+} from './detectors/injection.ts';
+import {
+  createExfilDetector,
+  createJsonSchemaDetector,
+  createLeakDetector,
+  refusalDetector,
+} from './detectors/output.ts';
 import { createPiiDetector, PII_ENTITIES } from './detectors/pii.ts';
 import { secretsDetector } from './detectors/secrets.ts';
 import type { GuardRuleId } from './rules.ts';
@@ -119,7 +129,9 @@ export const DETECTORS = {
     roles: OUTPUT_ROLES,
     defaultThreshold: 0.5,
     defaultAction: 'block',
-    options: z.object({ allowDomains: z.array(z.string()).optional(), links: z.boolean().optional() }).strict(),
+    options: z
+      .object({ allowDomains: z.array(z.string()).optional(), links: z.boolean().optional() })
+      .strict(),
     create: (o) => createExfilDetector(o),
   }),
   refusal: def({

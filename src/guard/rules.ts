@@ -12,7 +12,8 @@ export const GUARD_RULES = defineRules({
   'guard.injection.jailbreak': {
     title: 'Jailbreak attempt',
     severity: 'high',
-    description: 'The prompt uses a jailbreak template (persona, "no restrictions", developer mode) to defeat safety behaviour.',
+    description:
+      'The prompt uses a jailbreak template (persona, "no restrictions", developer mode) to defeat safety behaviour.',
     remediation: 'Block the request and watch the client for repeated attempts.',
     refs: ['owasp:llm:01', 'atlas:AML.T0054'],
   },
@@ -20,14 +21,16 @@ export const GUARD_RULES = defineRules({
     title: 'Indirect prompt injection in retrieved content',
     severity: 'high',
     description: 'A document or tool output contains instructions aimed at the model (indirect injection).',
-    remediation: 'Drop or quarantine the content before it reaches the model; treat third-party text as data.',
+    remediation:
+      'Drop or quarantine the content before it reaches the model; treat third-party text as data.',
     refs: ['owasp:llm:01', 'atlas:AML.T0051.001'],
   },
   'guard.injection.secret-probe': {
     title: 'Request for content the system prompt protects',
     severity: 'medium',
     confidence: 'medium',
-    description: 'The prompt asks for a secret or personal data that the system prompt says to keep confidential.',
+    description:
+      'The prompt asks for a secret or personal data that the system prompt says to keep confidential.',
     remediation: 'Do not put secrets in system prompts; block or answer without the protected content.',
     refs: ['owasp:llm:07', 'atlas:AML.T0056'],
   },

@@ -51,12 +51,19 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
       throw new UsageError(`--policy ${opts.policy}: cannot read (${(e as Error).message})`, 'policy');
     }
     const obj = (raw ?? {}) as Record<string, unknown>;
-    const picked = obj.policies && typeof obj.policies === 'object' ? (obj.policies as Record<string, unknown>)[name] : obj;
-    if (picked === undefined) throw new UsageError(`--policy ${opts.policy}: no policy named ${JSON.stringify(name)}`, 'policy');
+    const picked =
+      obj.policies && typeof obj.policies === 'object'
+        ? (obj.policies as Record<string, unknown>)[name]
+        : obj;
+    if (picked === undefined)
+      throw new UsageError(`--policy ${opts.policy}: no policy named ${JSON.stringify(name)}`, 'policy');
     const parsed = GuardPolicy.safeParse(picked);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      throw new UsageError(`--policy ${opts.policy}: ${i.path.join('.') || '(root)'}: ${i.message}`, 'policy');
+      throw new UsageError(
+        `--policy ${opts.policy}: ${i.path.join('.') || '(root)'}: ${i.message}`,
+        'policy',
+      );
     }
     return parsed.data;
   }
@@ -66,7 +73,10 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
     const parsed = GuardPolicy.safeParse(fromConfig);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
-      throw new BulwarkError('BW_ERR_CONFIG_INVALID', `${cfg.file}: policies.${name}.${i.path.join('.')}: ${i.message}`);
+      throw new BulwarkError(
+        'BW_ERR_CONFIG_INVALID',
+        `${cfg.file}: policies.${name}.${i.path.join('.')}: ${i.message}`,
+      );
     }
     return parsed.data;
   }
@@ -84,7 +94,15 @@ function summary(d: Decision) {
     action: d.action,
     blocked: d.blocked,
     scores: d.scores,
-    triggered: d.outcomes.filter((o) => o.triggered).map((o) => ({ detector: o.detector, ruleId: o.ruleId, score: o.score, action: o.action, explanation: o.explanation })),
+    triggered: d.outcomes
+      .filter((o) => o.triggered)
+      .map((o) => ({
+        detector: o.detector,
+        ruleId: o.ruleId,
+        score: o.score,
+        action: o.action,
+        explanation: o.explanation,
+      })),
     ...(d.redactedText !== undefined ? { redactedText: d.redactedText } : {}),
     signals: d.signals,
   };
@@ -93,19 +111,29 @@ function summary(d: Decision) {
 function printHuman(ctx: CliContext, d: Decision, explain: boolean): void {
   const io = ctx.io;
   const colour = d.action === 'block' ? 'red' : d.action === 'allow' ? 'green' : 'yellow';
-  io.out(`${paint(io, colour, d.action.toUpperCase())}${d.signals.length ? `  (normalised: ${d.signals.join(', ')})` : ''}\n`);
-  for (const o of d.outcomes.filter((x) => x.triggered)) io.out(`  ${o.detector} ${o.score.toFixed(2)} → ${o.action}: ${o.explanation}\n`);
+  io.out(
+    `${paint(io, colour, d.action.toUpperCase())}${d.signals.length ? `  (normalised: ${d.signals.join(', ')})` : ''}\n`,
+  );
+  for (const o of d.outcomes.filter((x) => x.triggered))
+    io.out(`  ${o.detector} ${o.score.toFixed(2)} → ${o.action}: ${o.explanation}\n`);
   if (d.redactedText !== undefined) io.out(`redacted: ${d.redactedText}\n`);
   if (explain) {
     io.out('\n');
     io.out(
       table(
         ['detector', 'score', 'threshold', 'action', 'explanation'],
-        d.outcomes.map((o) => [o.detector, o.score.toFixed(3), String(o.threshold), o.triggered ? o.action : '-', o.explanation]),
+        d.outcomes.map((o) => [
+          o.detector,
+          o.score.toFixed(3),
+          String(o.threshold),
+          o.triggered ? o.action : '-',
+          o.explanation,
+        ]),
         100,
       ),
     );
-    for (const f of decisionFindings(d)) io.out(`finding ${f.ruleId} (${f.severity}) refs ${f.refs.join(' ')}\n`);
+    for (const f of decisionFindings(d))
+      io.out(`finding ${f.ruleId} (${f.severity}) refs ${f.refs.join(' ')}\n`);
   }
 }
 
@@ -129,13 +157,20 @@ async function runBatch(ctx: CliContext, guard: Guard, file: string, opts: Check
       throw new UsageError(`${file}:${i + 1}: not JSON (${(e as Error).message})`, 'jsonl');
     }
     const role = (row.role ?? opts.role) as CliRole;
-    if (!ROLES.includes(role)) throw new UsageError(`${file}:${i + 1}: role must be one of ${ROLES.join(', ')}`, 'role');
+    if (!ROLES.includes(role))
+      throw new UsageError(`${file}:${i + 1}: role must be one of ${ROLES.join(', ')}`, 'role');
     let d: Decision;
     if (Array.isArray(row.messages)) d = guard.checkInput(row.messages as ChatMessage[]);
     else {
       const text = row.text ?? row.prompt;
-      if (typeof text !== 'string') throw new UsageError(`${file}:${i + 1}: expected a string or {"text": …}`, 'jsonl');
-      d = judge(guard, text, role, typeof row.systemPrompt === 'string' ? row.systemPrompt : opts.systemPrompt);
+      if (typeof text !== 'string')
+        throw new UsageError(`${file}:${i + 1}: expected a string or {"text": …}`, 'jsonl');
+      d = judge(
+        guard,
+        text,
+        role,
+        typeof row.systemPrompt === 'string' ? row.systemPrompt : opts.systemPrompt,
+      );
     }
     if (d.blocked) blocked++;
     counts[d.action] = (counts[d.action] ?? 0) + 1;
@@ -143,7 +178,12 @@ async function runBatch(ctx: CliContext, guard: Guard, file: string, opts: Check
     bar.update(i + 1, lines.length, `${blocked} blocked`);
   }
   bar.done();
-  if (!opts.json) ctx.io.err(`${lines.length} checked: ${Object.entries(counts).map(([k, v]) => `${v} ${k}`).join(', ')}\n`);
+  if (!opts.json)
+    ctx.io.err(
+      `${lines.length} checked: ${Object.entries(counts)
+        .map(([k, v]) => `${v} ${k}`)
+        .join(', ')}\n`,
+    );
   return blocked > 0 ? EXIT.FINDINGS : EXIT.OK;
 }
 
@@ -158,7 +198,10 @@ export const checkCommand: CommandModule = (program: Command, ctx: CliContext) =
       .option('--policy-name <name>', 'which named policy to use from the file or bulwark.yaml', 'default')
       .option('--system-prompt <text>', 'the system prompt, for leak and secret-probe checks')
       .option('--explain', 'show every detector score and the findings')
-      .option('--jsonl <file>', 'check one JSON line at a time ("text" or a string); one JSON line out per line in'),
+      .option(
+        '--jsonl <file>',
+        'check one JSON line at a time ("text" or a string); one JSON line out per line in',
+      ),
   )
     .addHelpText(
       'after',
@@ -170,13 +213,16 @@ Examples:
     )
     .action(
       action(ctx, async (text: string | undefined, opts: CheckOpts) => {
-        if (!ROLES.includes(opts.role as CliRole)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`, 'role');
+        if (!ROLES.includes(opts.role as CliRole))
+          throw new UsageError(`--role must be one of ${ROLES.join(', ')}`, 'role');
         const guard = createGuard(await loadPolicy(ctx, opts));
         if (opts.jsonl) return runBatch(ctx, guard, opts.jsonl, opts);
-        if (text === undefined) throw new UsageError('nothing to check: give TEXT, - for stdin, or --jsonl FILE');
+        if (text === undefined)
+          throw new UsageError('nothing to check: give TEXT, - for stdin, or --jsonl FILE');
         const input = text === '-' ? await readStdin() : text;
         const d = judge(guard, input, opts.role as CliRole, opts.systemPrompt);
-        if (opts.json) printJson(ctx.io, { ...summary(d), outcomes: d.outcomes, findings: decisionFindings(d) });
+        if (opts.json)
+          printJson(ctx.io, { ...summary(d), outcomes: d.outcomes, findings: decisionFindings(d) });
         else printHuman(ctx, d, Boolean(opts.explain));
         return d.blocked ? EXIT.FINDINGS : EXIT.OK;
       }),

@@ -8,25 +8,33 @@ export interface PhraseRule {
   pattern: RegExp;
 }
 
-const OVERRIDE_VERB = String.raw`(?:ignore|disregard|forget|overlook|skip|bypass|override|drop|discard|neglect|abandon)`;
-const PRIOR = String.raw`(?:previous|prior|preceding|above|earlier|former|initial|original|foregoing|system|all(?: of)? (?:the|your)|your|these|those|any)`;
-const RULES_NOUN = String.raw`(?:instructions?|directions?|directives?|guidelines?|rules|prompts?|commands? (?:above|given)|programming|restrictions|constraints|context|guardrails|safety (?:rules|guidelines|filters))`;
+const OVERRIDE_VERB =
+  '(?:ignore|disregard|forget|overlook|skip|bypass|override|drop|discard|neglect|abandon)';
+const PRIOR =
+  '(?:previous|prior|preceding|above|earlier|former|initial|original|foregoing|system|all(?: of)? (?:the|your)|your|these|those|any)';
+const RULES_NOUN =
+  '(?:instructions?|directions?|directives?|guidelines?|rules|prompts?|commands? (?:above|given)|programming|restrictions|constraints|context|guardrails|safety (?:rules|guidelines|filters))';
 
 export const INJECTION_RULES: PhraseRule[] = [
   {
     label: 'ignore-previous-instructions',
     score: 0.95,
-    pattern: new RegExp(String.raw`\b${OVERRIDE_VERB}\b(?:\s+\w+){0,3}?\s+${PRIOR}(?:\s+\w+){0,2}?\s+${RULES_NOUN}\b`, 'i'),
+    pattern: new RegExp(
+      String.raw`\b${OVERRIDE_VERB}\b(?:\s+\w+){0,3}?\s+${PRIOR}(?:\s+\w+){0,2}?\s+${RULES_NOUN}\b`,
+      'i',
+    ),
   },
   {
     label: 'ignore-the-above',
     score: 0.9,
-    pattern: /\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:the\s+)?(?:above|before|that came before|you (?:have been|were) told)\b/i,
+    pattern:
+      /\b(?:ignore|disregard|forget)\s+(?:all\s+|everything\s+)?(?:the\s+)?(?:above|before|that came before|you (?:have been|were) told)\b/i,
   },
   {
     label: 'new-instructions',
     score: 0.85,
-    pattern: /\b(?:new|updated|real|actual|true)\s+(?:instructions?|directives?|task|system prompt)\s*(?::|are|is)\s/i,
+    pattern:
+      /\b(?:new|updated|real|actual|true)\s+(?:instructions?|directives?|task|system prompt)\s*(?::|are|is)\s/i,
   },
   {
     label: 'prompt-extraction',
@@ -37,7 +45,8 @@ export const INJECTION_RULES: PhraseRule[] = [
   {
     label: 'repeat-text-above',
     score: 0.8,
-    pattern: /\b(?:repeat|output|print|copy)\s+(?:all\s+|everything\s+|the\s+)?(?:text|words|everything|content)\s+(?:above|before (?:this|the))\b/i,
+    pattern:
+      /\b(?:repeat|output|print|copy)\s+(?:all\s+|everything\s+|the\s+)?(?:text|words|everything|content)\s+(?:above|before (?:this|the))\b/i,
   },
   {
     label: 'persona-jailbreak',
@@ -54,12 +63,14 @@ export const INJECTION_RULES: PhraseRule[] = [
   {
     label: 'chat-template-token',
     score: 0.85,
-    pattern: /<\|(?:im_start|im_end|system|endoftext|start_header_id|eot_id)\|>|\[\/?INST\]|<<SYS>>|^\s*#{2,}\s*(?:system|instruction)s?\s*:?\s*$/im,
+    pattern:
+      /<\|(?:im_start|im_end|system|endoftext|start_header_id|eot_id)\|>|\[\/?INST\]|<<SYS>>|^\s*#{2,}\s*(?:system|instruction)s?\s*:?\s*$/im,
   },
   {
     label: 'fake-system-message',
     score: 0.8,
-    pattern: /(?:^|\n)\s*(?:\[|<|\*\*)?\s*(?:system|admin|developer)\s*(?:override|mode|message|note|update)?\s*(?:\]|>|\*\*)?\s*:\s*(?:ignore|you (?:are|must|will)|new|from now on|disregard)/i,
+    pattern:
+      /(?:^|\n)\s*(?:\[|<|\*\*)?\s*(?:system|admin|developer)\s*(?:override|mode|message|note|update)?\s*(?:\]|>|\*\*)?\s*:\s*(?:ignore|you (?:are|must|will)|new|from now on|disregard)/i,
   },
 ];
 
@@ -67,23 +78,63 @@ export const INJECTION_RULES: PhraseRule[] = [
 // short window, in either order (translations move words around). Patterns are NFKC-normalised like
 // the text they run on (Thai sara am, for one, changes form).
 const OVERRIDES: [string, string, string][] = [
-  ['es', 'ignora|ignore|ignoren|olvida|olvide|olviden|omite|descarta|haz caso omiso|sin importar', 'instrucciones|indicaciones|reglas|órdenes|lo anterior|tareas anteriores|todo lo que se te ha dicho'],
-  ['fr', 'ignore|ignorez|ignorer|oublie|oubliez|négligez|ne tenez pas compte|indépendamment', 'instructions|consignes|directives|règles|ce qui précède|tâches précédentes|tout ce qu.on vous a dit'],
-  ['de', 'ignorier\\p{L}*|vergiss|vergessen sie|missacht\\p{L}*|unabhängig von', 'anweisungen|anordnungen|instruktionen|regeln|vorherigen aufgaben|alles,? was (?:man )?dir gesagt'],
-  ['it', 'ignora|ignori|ignorate|dimentica|dimentichi|trascura|indipendentemente', 'istruzioni|indicazioni|regole|compiti precedenti|tutto ciò che ti è stato detto'],
-  ['pt', 'ignore|ignora|ignorem|esqueça|esqueca|desconsidere|independentemente', 'instruções|instrucoes|orientações|regras|tarefas anteriores|tudo o que (?:lhe|te) foi dito'],
-  ['ru', 'игнорир\\p{L}*|забудь\\p{L}*|забудьте|проигнорир\\p{L}*|не обращай\\p{L}*|независимо от', 'инструкци\\p{L}*|указани\\p{L}*|правил\\p{L}*|что тебе говорили|предыдущих задач'],
-  ['tr', 'görmezden gel\\p{L}*|yok say\\p{L}*|unut\\p{L}*|dikkate alma\\p{L}*|bağımsız olarak', 'talimat\\p{L}*|yönerge\\p{L}*|kural\\p{L}*|görevlerden|söylenen her şey'],
-  ['hi', 'अनदेखा|अनदेखी|भूल जा\\p{L}*|भूल जाएं|अवहेलना|नजरअंदाज|नज़रअंदाज़|परवाह किए बिना', 'निर्देश\\p{L}*|नियम\\p{L}*|कार्यों|बताया गया'],
+  [
+    'es',
+    'ignora|ignoren|olvida|olvide|olviden|omite|descarta|haz caso omiso|sin importar',
+    'instrucciones|indicaciones|reglas|órdenes|lo anterior|tareas anteriores|todo lo que se te ha dicho',
+  ],
+  [
+    'fr',
+    'ignorez|ignorer|oublie|oubliez|négligez|ne tenez pas compte|indépendamment',
+    'instructions|consignes|directives|règles|ce qui précède|tâches précédentes|tout ce qu.on vous a dit',
+  ],
+  [
+    'de',
+    'ignorier\\p{L}*|vergiss|vergessen sie|missacht\\p{L}*|unabhängig von',
+    'anweisungen|anordnungen|instruktionen|regeln|vorherigen aufgaben|alles,? was (?:man )?dir gesagt',
+  ],
+  [
+    'it',
+    'ignora|ignori|ignorate|dimentica|dimentichi|trascura|indipendentemente',
+    'istruzioni|indicazioni|regole|compiti precedenti|tutto ciò che ti è stato detto',
+  ],
+  [
+    'pt',
+    'ignora|ignorem|esqueça|esqueca|desconsidere|independentemente',
+    'instruções|instrucoes|orientações|regras|tarefas anteriores|tudo o que (?:lhe|te) foi dito',
+  ],
+  [
+    'ru',
+    'игнорир\\p{L}*|забудь\\p{L}*|забудьте|проигнорир\\p{L}*|не обращай\\p{L}*|независимо от',
+    'инструкци\\p{L}*|указани\\p{L}*|правил\\p{L}*|что тебе говорили|предыдущих задач',
+  ],
+  [
+    'tr',
+    'görmezden gel\\p{L}*|yok say\\p{L}*|unut\\p{L}*|dikkate alma\\p{L}*|bağımsız olarak',
+    'talimat\\p{L}*|yönerge\\p{L}*|kural\\p{L}*|görevlerden|söylenen her şey',
+  ],
+  [
+    'hi',
+    'अनदेखा|अनदेखी|भूल जा\\p{L}*|भूल जाएं|अवहेलना|नजरअंदाज|नज़रअंदाज़|परवाह किए बिना',
+    'निर्देश\\p{L}*|नियम\\p{L}*|कार्यों|बताया गया',
+  ],
   ['bn', 'উপেক্ষা|ভুলে যা\\p{L}*|ভুলে যান|অগ্রাহ্য|নির্বিশেষে', 'নির্দেশ\\p{L}*|নিয়ম\\p{L}*|বলা হয়েছে|কাজ'],
-  ['zh', '忽略|无视|忘记|忘掉|不理会|無視|忽視|忘記|不管', '指令|指示|说明|說明|规则|規則|任务|任務|告诉你的'],
+  [
+    'zh',
+    '忽略|无视|忘记|忘掉|不理会|無視|忽視|忘記|不管',
+    '指令|指示|说明|說明|规则|規則|任务|任務|告诉你的',
+  ],
   ['ja', '無視|忘れ', '指示|命令|ルール|指令|言われた'],
   ['ko', '무시|잊어|잊으|상관없이', '지시|지침|명령|규칙|작업'],
   ['ar', 'تجاهل|تغاضى|تغاض|انس|إنس|بغض النظر', 'التعليمات|تعليمات|الإرشادات|الأوامر|القواعد|تعليماتك|المهام'],
   ['vi', 'bỏ qua|phớt lờ|quên|lờ đi|bất kể', 'hướng dẫn|chỉ dẫn|chỉ thị|quy tắc|nhiệm vụ|những gì bạn được'],
   ['id', 'abaikan|lupakan|acuhkan|terlepas dari', 'instruksi|petunjuk|perintah|aturan|arahan|tugas'],
   ['th', 'เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่ต้องสนใจ|อย่าไปสนใจ|โดยไม่คำนึง', 'คำแนะนำ|คำสั่ง|กฎ|ข้อความก่อนหน้า|งานก่อนหน้า'],
-  ['tl', 'huwag pansinin|kalimutan|balewalain|ignorahin|anuman ang', 'tagubilin|instruksyon|utos|panuto|patakaran|gawain'],
+  [
+    'tl',
+    'huwag pansinin|kalimutan|balewalain|ignorahin|anuman ang',
+    'tagubilin|instruksyon|utos|panuto|patakaran|gawain',
+  ],
 ];
 
 export const MULTILINGUAL_RULES: PhraseRule[] = OVERRIDES.map(([lang, verbs, nouns]) => {
@@ -101,8 +152,10 @@ export const MULTILINGUAL_RULES: PhraseRule[] = OVERRIDES.map(([lang, verbs, nou
 export const PROTECTED_KINDS: Record<string, RegExp> = {
   secret:
     /pass(?:word|code|phrase)|secret|\bpin\b|access code|credential|api key|contraseña|clave|mot de passe|clé|passwort|schlüssel|geheim|senha|chave|segret|пароль|секрет|ключ|şifre|parola|anahtar|पासवर्ड|गुप्त|कुंजी|পাসওয়ার্ড|গোপন|চাবি|密码|密碼|秘密|密钥|钥|パスワード|鍵|비밀번호|암호|비밀|كلمة المرور|كلمة السر|السري|مفتاح|mật khẩu|bí mật|khóa|kata sandi|rahasia|kunci|รหัสผ่าน|ความลับ|กุญแจ|lihim|susi/iu,
-  birth: /\bborn\b|birth|nacimiento|naci[óo]|naissance|né |geburt|geboren|nascita|nato|nascimento|nasceu|рождени|родил|doğum|doğdu|जन्म|জন্ম|生日|出生|誕生|生まれ|생일|생년월일|태어|ميلاد|ولد|ngày sinh|sinh ngày|lahir|วันเกิด|เกิด|kaarawan|ipinanganak/iu,
-  email: /e-?mail|correo|courriel|posta elettronica|почт|e-posta|ईमेल|ইমেল|ইমেইল|邮件|郵件|邮箱|メール|이메일|البريد|thư điện tử|surel|อีเมล/iu,
+  birth:
+    /\bborn\b|birth|nacimiento|naci[óo]|naissance|né |geburt|geboren|nascita|nato|nascimento|nasceu|рождени|родил|doğum|doğdu|जन्म|জন্ম|生日|出生|誕生|生まれ|생일|생년월일|태어|ميلاد|ولد|ngày sinh|sinh ngày|lahir|วันเกิด|เกิด|kaarawan|ipinanganak/iu,
+  email:
+    /e-?mail|correo|courriel|posta elettronica|почт|e-posta|ईमेल|ইমেল|ইমেইল|邮件|郵件|邮箱|メール|이메일|البريد|thư điện tử|surel|อีเมล/iu,
   home: /\blives?\b|living|address|resid|vive|dirección|habite|adresse|wohnt|wohnort|abita|indirizzo|mora|endereço|живет|живёт|адрес|yaşıyor|adres|रहता|रहती|पता|থাকে|ঠিকানা|住|居住|住所|살고|주소|يعيش|تعيش|عنوان|sống|địa chỉ|tinggal|alamat|อาศัย|ที่อยู่|nakatira|tirahan/iu,
   money: /balance|saldo|solde|kontostand|баланс|bakiye|बैलेंस|शेष|ব্যালেন্স|余额|餘額|残高|잔액|رصيد|số dư|ยอดเงิน/iu,
 };
@@ -111,7 +164,10 @@ export const PROTECTED_KINDS: Record<string, RegExp> = {
 export const CONFIDENTIAL_SYSTEM =
   /\b(?:do not|don'?t|dont|never|must not|should not)\s+(?:\w+\s+){0,2}(?:reveal|share|disclose|tell|give|expose|leak|output|say)|\bsecret\b|\bconfidential\b|\bpassword\b|\bprivate\b|no (?:reveles|compartas|divulgues)|ne (?:révélez|partagez|divulguez)|nicht (?:preis|verraten|weiter|offenlegen)|non (?:rivelare|condividere|divulgare)|não (?:revele|compartilhe|divulgue)|не (?:раскрывай|разглашай|сообщай|делись)|ifşa etme|paylaşma|प्रकट न|साझा न|खुलासा न|প্রকাশ কর(?:বেন|ে) না|শেয়ার কর(?:বেন|ে) না|不要(?:透露|泄露|告诉|分享|披露)|開示しない|明かさない|教えないで|共有しない|공개하지|누설하지|공유하지|لا تكشف|لا تشارك|لا تفصح|không (?:tiết lộ|chia sẻ)|jangan (?:mengungkapkan|membagikan|beri)|อย่าเปิดเผย|ห้ามเปิดเผย|huwag ibunyag|huwag ibahagi|secreta|secrète|segreta|geheim|секрет|gizli|गुप्त|গোপন|秘密|비밀|سري|bí mật|rahasia|ความลับ|lihim/iu;
 
-export function matchRules(text: string, rules: PhraseRule[]): { rule: PhraseRule; index: number; length: number }[] {
+export function matchRules(
+  text: string,
+  rules: PhraseRule[],
+): { rule: PhraseRule; index: number; length: number }[] {
   const hits: { rule: PhraseRule; index: number; length: number }[] = [];
   for (const rule of rules) {
     const m = rule.pattern.exec(text);
@@ -138,7 +194,8 @@ export const PROBE_RULES: PhraseRule[] = [
   {
     label: 'payload-splitting',
     score: 0.7,
-    pattern: /\blet'?s (?:assume|say|pretend) (?:we have|that we have) (?:two|three|four|\d) strings\b|\b[a-z]\s*=\s*[a-z]\s*\+\s*[a-z]\s*(?:\+\s*[a-z]\s*)?[.,;]?\s+(?:then|now)?\s*(?:give|write|print|return)/i,
+    pattern:
+      /\blet'?s (?:assume|say|pretend) (?:we have|that we have) (?:two|three|four|\d) strings\b|\b[a-z]\s*=\s*[a-z]\s*\+\s*[a-z]\s*(?:\+\s*[a-z]\s*)?[.,;]?\s+(?:then|now)?\s*(?:give|write|print|return)/i,
   },
   {
     label: 'bribe-or-threat',
@@ -174,11 +231,13 @@ export const EMBEDDED_RULES: PhraseRule[] = [
   {
     label: 'regardless-of-instructions',
     score: 0.8,
-    pattern: /\b(?:regardless of|irrespective of|notwithstanding)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous|prior|earlier|above|original|system|your)?\s*(?:tasks?|instructions?|rules|guidelines|directives|restrictions)\b/i,
+    pattern:
+      /\b(?:regardless of|irrespective of|notwithstanding)\s+(?:the\s+|your\s+|any\s+|all\s+)?(?:previous|prior|earlier|above|original|system|your)?\s*(?:tasks?|instructions?|rules|guidelines|directives|restrictions)\b/i,
   },
   {
     label: 'fake-authority',
     score: 0.75,
-    pattern: /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>/i,
+    pattern:
+      /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>/i,
   },
 ];

@@ -50,7 +50,7 @@ function scanRules(input: GuardInput, rules: PhraseRule[], detector: string): Ru
   return { score, spans, labels };
 }
 
-function combine(detector: string, p: number, threshold: number, layer: string, rules: RuleScan, text: string): DetectorResult {
+function combine(p: number, threshold: number, layer: string, rules: RuleScan, text: string): DetectorResult {
   const ml = calibrate(p, threshold);
   const score = Math.max(ml, rules.score);
   const parts: string[] = [];
@@ -60,7 +60,12 @@ function combine(detector: string, p: number, threshold: number, layer: string, 
     const why = explainModel(model('injection'), text);
     if (why) parts.push(why);
   }
-  return { score, spans: rules.spans, explanation: parts.join('; '), details: { classifier: ml, rules: rules.labels, layer } };
+  return {
+    score,
+    spans: rules.spans,
+    explanation: parts.join('; '),
+    details: { classifier: ml, rules: rules.labels, layer },
+  };
 }
 
 /** Direct prompt injection: instruction overrides, prompt extraction, in any language the rules know. */
@@ -73,7 +78,7 @@ export const injectionDetector: Detector = {
       rules.score = Math.max(rules.score, 0.7);
       rules.labels.push('repeated-tokens');
     }
-    return combine('injection', p, model('injection').threshold, layer, rules, input.normalized);
+    return combine(p, model('injection').threshold, layer, rules, input.normalized);
   },
   stream: (ctx) => streamModel('injection', 'injection', ctx),
 };
@@ -84,7 +89,7 @@ export const jailbreakDetector: Detector = {
   detect(input) {
     const { score: p, layer } = modelScore('injection', input);
     const rules = scanRules(input, JAILBREAK_RULES, 'jailbreak');
-    return combine('jailbreak', p, model('injection').threshold, layer, rules, input.normalized);
+    return combine(p, model('injection').threshold, layer, rules, input.normalized);
   },
 };
 
@@ -107,13 +112,21 @@ export const indirectDetector: Detector = {
       }
       if (start + CHUNK >= text.length) break;
     }
-    for (const v of input.decoded) worst = Math.max(worst, calibrate(scoreTextCached(m, v.text.slice(0, CHUNK)), m.threshold));
-    const rules = scanRules(input, INJECTION_RULES.concat(MULTILINGUAL_RULES), 'indirect');
+    for (const v of input.decoded)
+      worst = Math.max(worst, calibrate(scoreTextCached(m, v.text.slice(0, CHUNK)), m.threshold));
+    const rules = scanRules(input, ALL_RULES, 'indirect');
     const score = Math.max(worst, rules.score);
     const spans = rules.spans.length
       ? rules.spans
       : worst >= 0.5
-        ? [{ start: at, end: Math.min(input.text.length, at + CHUNK), label: 'instruction-in-content', detector: 'indirect' }]
+        ? [
+            {
+              start: at,
+              end: Math.min(input.text.length, at + CHUNK),
+              label: 'instruction-in-content',
+              detector: 'indirect',
+            },
+          ]
         : [];
     const parts = [`worst chunk ${worst.toFixed(2)} at offset ${at}`];
     if (rules.labels.length) parts.unshift(`matched ${[...new Set(rules.labels)].join(', ')}`);
@@ -149,11 +162,38 @@ export const secretProbeDetector: Detector = {
     const names = new Set(sys.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []);
     for (const w of input.normalized.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []) {
       if (names.has(w) && !COMMON_CAPITALISED.has(w)) {
-        return { score: 0.6, spans: [], explanation: `asks about ${JSON.stringify(w)}, named in the confidential system prompt` };
+        return {
+          score: 0.6,
+          spans: [],
+          explanation: `asks about ${JSON.stringify(w)}, named in the confidential system prompt`,
+        };
       }
     }
     return { score: 0, spans: [], explanation: 'does not ask for protected content' };
   },
 };
 
-const COMMON_CAPITALISED = new Set(['The', 'This', 'You', 'Your', 'What', 'Can', 'Please', 'Do', 'Don', 'It', 'If', 'Is', 'Are', 'How', 'When', 'Where', 'Who', 'Why', 'Which', 'Tell', 'Give', 'Write']);
+const COMMON_CAPITALISED = new Set([
+  'The',
+  'This',
+  'You',
+  'Your',
+  'What',
+  'Can',
+  'Please',
+  'Do',
+  'Don',
+  'It',
+  'If',
+  'Is',
+  'Are',
+  'How',
+  'When',
+  'Where',
+  'Who',
+  'Why',
+  'Which',
+  'Tell',
+  'Give',
+  'Write',
+]);

@@ -34,13 +34,19 @@ export function createLeakDetector(options: LeakOptions = {}): Detector {
         const i = text.indexOf(c);
         if (i >= 0) spans.push({ start: i, end: i + c.length, label: 'canary', detector: 'leak' });
       }
-      if (spans.length) return { score: 1, spans, explanation: 'a canary token from the system prompt appears in the output' };
+      if (spans.length)
+        return {
+          score: 1,
+          spans,
+          explanation: 'a canary token from the system prompt appears in the output',
+        };
       const lower = text.toLowerCase();
       for (const s of options.secrets ?? []) {
         const i = s.length >= 3 ? lower.indexOf(s.toLowerCase()) : -1;
         if (i >= 0) spans.push({ start: i, end: i + s.length, label: 'secret', detector: 'leak' });
       }
-      if (spans.length) return { score: 1, spans, explanation: 'a secret held by the system prompt appears in the output' };
+      if (spans.length)
+        return { score: 1, spans, explanation: 'a secret held by the system prompt appears in the output' };
       const sys = options.systemPrompt ?? input.ctx.systemPrompt;
       if (!sys) return { score: 0, spans, explanation: 'no system prompt or canary to compare with' };
       const sysWords = words(sys);
@@ -62,7 +68,8 @@ export function createLeakDetector(options: LeakOptions = {}): Detector {
   };
 }
 
-const MD_LINK = /(!?)\[([^\]]{0,500})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|<img[^>]+src=["']([^"']+)["']|(?<![\w/])(https?:\/\/[^\s)"'<>]+)/gi;
+const MD_LINK =
+  /(!?)\[([^\]]{0,500})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|<img[^>]+src=["']([^"']+)["']|(?<![\w/])(https?:\/\/[^\s)"'<>]+)/gi;
 
 export interface ExfilOptions {
   /** Hosts (and their subdomains) that links and images may point to. */
@@ -98,10 +105,19 @@ export function createExfilDetector(options: ExfilOptions = {}): Detector {
         if (!image && !options.links && !hasData) continue;
         const s = image ? (hasData ? 1 : 0.8) : hasData ? 0.8 : 0.5;
         score = Math.max(score, s);
-        spans.push({ start: m.index, end: m.index + m[0].length, label: image ? 'external-image' : 'external-link', detector: 'exfil-links' });
+        spans.push({
+          start: m.index,
+          end: m.index + m[0].length,
+          label: image ? 'external-image' : 'external-link',
+          detector: 'exfil-links',
+        });
       }
       return spans.length
-        ? { score, spans, explanation: `${spans.length} link(s)/image(s) to hosts outside the allowlist${score >= 1 ? ', carrying data in the URL' : ''}` }
+        ? {
+            score,
+            spans,
+            explanation: `${spans.length} link(s)/image(s) to hosts outside the allowlist${score >= 1 ? ', carrying data in the URL' : ''}`,
+          }
         : { score: 0, spans, explanation: 'no links outside the allowlist' };
     },
   };

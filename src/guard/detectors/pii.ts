@@ -73,19 +73,26 @@ const MATCHERS: Matcher[] = [
       return d.length >= 13 && d.length <= 19 && /^[2-6]/.test(d) && luhn(d);
     },
   },
-  { entity: 'iban', pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g, valid: (m) => ibanValid(m) },
+  {
+    entity: 'iban',
+    pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g,
+    valid: (m) => ibanValid(m),
+  },
   { entity: 'us-ssn', pattern: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g, valid: ssnValid },
   { entity: 'ip-address', pattern: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g, valid: ipv4Valid },
   {
     entity: 'ip-address',
-    pattern: /(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4}(?![\w:])/g,
-    valid: (m) => /[a-fA-F0-9]{2,}/.test(m) && (m.match(/:/g)?.length ?? 0) >= 2 && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m),
+    pattern:
+      /(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4}(?![\w:])/g,
+    valid: (m) =>
+      /[a-fA-F0-9]{2,}/.test(m) && (m.match(/:/g)?.length ?? 0) >= 2 && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m),
   },
   { entity: 'mac-address', pattern: /\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b/g },
   {
     entity: 'crypto-wallet',
     pattern: /\b(?:bc1[ac-hj-np-z02-9]{25,87}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[a-fA-F0-9]{40})\b/g,
-    valid: (m) => m.startsWith('bc1') || m.startsWith('0x') || (/[a-z]/.test(m) && /[A-Z]/.test(m) && /\d/.test(m)),
+    valid: (m) =>
+      m.startsWith('bc1') || m.startsWith('0x') || (/[a-z]/.test(m) && /[A-Z]/.test(m) && /\d/.test(m)),
   },
   {
     entity: 'date-of-birth',
@@ -128,7 +135,8 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
   }
   if (want.has('phone') && PHONE_HINT.test(text)) {
     for (const p of findPhoneNumbersInText(text, { defaultCountry: (options.region ?? 'US') as any })) {
-      if (!taken(p.startsAt, p.endsAt)) spans.push({ start: p.startsAt, end: p.endsAt, label: 'phone', detector: 'pii' });
+      if (!taken(p.startsAt, p.endsAt))
+        spans.push({ start: p.startsAt, end: p.endsAt, label: 'phone', detector: 'pii' });
     }
   }
   if (want.has('person') || want.has('location')) {

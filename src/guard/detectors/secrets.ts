@@ -17,6 +17,9 @@ interface RuleLike {
 }
 
 const SKIP = new Set(['@secretlint/secretlint-rule-filter-comments']);
+// AWS access key ids alone are off by default in secretlint (noisy in repositories); in a prompt or a
+// response an access key id is worth flagging.
+const RULE_OPTIONS: Record<string, Record<string, unknown>> = { aws: { enableIDScanRule: true } };
 
 const scanners = (secretlintRules as unknown as RuleLike[])
   .filter((r) => r.meta.type !== 'filter' && !SKIP.has(r.meta.id))
@@ -29,19 +32,24 @@ function runSecretlint(text: string): { rule: string; start: number; end: number
     const context = {
       report: (r: SecretlintReport) => reports.push(r),
       ignore: () => {},
-      createTranslator: (messages: Record<string, { en: (p: Record<string, unknown>) => string }>) => (
-        key: string,
-        props: Record<string, unknown> = {},
-      ) => ({ message: messages[key]?.en(props) ?? key, data: props }),
+      createTranslator:
+        (messages: Record<string, { en: (p: Record<string, unknown>) => string }>) =>
+        (key: string, props: Record<string, unknown> = {}) => ({
+          message: messages[key]?.en(props) ?? key,
+          data: props,
+        }),
       sharedOptions: {},
       options: {},
     };
-    const handlers = rule.create(context, {});
+    const handlers = rule.create(context, RULE_OPTIONS[id] ?? {});
     const r = handlers.file?.({ content: text, filePath: 'input.txt', ext: '.txt', contentType: 'text' });
     // A rule that goes async (the PKCS#12 file check) is about files, not text: its promise is dropped.
     if (r && typeof (r as Promise<unknown>).then === 'function') (r as Promise<unknown>).catch(() => {});
     for (const rep of reports) {
-      const msg = typeof rep.message === 'string' ? rep.message : ((rep.message as { message?: string })?.message ?? id);
+      const msg =
+        typeof rep.message === 'string'
+          ? rep.message
+          : ((rep.message as { message?: string })?.message ?? id);
       found.push({ rule: id, start: rep.range[0], end: rep.range[1], message: msg });
     }
   }
@@ -61,7 +69,8 @@ export function entropy(s: string): number {
 }
 
 // A value assigned to something named like a credential, or a bare long random token.
-const ASSIGNED = /\b([A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|auth|credential|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)\b\s*[:=]\s*["']?([^\s"',;]{8,200})/gi;
+const ASSIGNED =
+  /\b([A-Za-z0-9_.-]*(?:api[_-]?key|secret|token|passw(?:or)?d|pwd|auth|credential|access[_-]?key|private[_-]?key)[A-Za-z0-9_.-]*)\b\s*[:=]\s*["']?([^\s"',;]{8,200})/gi;
 const BARE = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{32,200}={0,2}(?![A-Za-z0-9+/_-])/g;
 
 function randomLooking(v: string, minBits: number): boolean {
@@ -78,20 +87,43 @@ export function findSecrets(text: string): (Span & { message: string })[] {
   if (!MAY_HOLD_SECRET.test(text)) return spans;
   const taken = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
   for (const f of runSecretlint(text)) {
-    if (!taken(f.start, f.end)) spans.push({ start: f.start, end: f.end, label: f.rule, detector: 'secrets', message: f.message });
+    if (!taken(f.start, f.end))
+      spans.push({ start: f.start, end: f.end, label: f.rule, detector: 'secrets', message: f.message });
   }
   for (const m of text.matchAll(ASSIGNED)) {
     const value = m[2]!;
     const start = m.index + m[0].lastIndexOf(value);
-    if (!taken(start, start + value.length) && randomLooking(value, 3.0) && !/^(?:\*+|x+|<.*>|\$\{.*\}|process\.env.*)$/i.test(value)) {
-      spans.push({ start, end: start + value.length, label: 'assigned-credential', detector: 'secrets', message: `high-entropy value assigned to ${m[1]}` });
+    if (
+      !taken(start, start + value.length) &&
+      randomLooking(value, 3.0) &&
+      !/^(?:\*+|x+|<.*>|\$\{.*\}|process\.env.*)$/i.test(value)
+    ) {
+      spans.push({
+        start,
+        end: start + value.length,
+        label: 'assigned-credential',
+        detector: 'secrets',
+        message: `high-entropy value assigned to ${m[1]}`,
+      });
     }
   }
   for (const m of text.matchAll(BARE)) {
     const v = m[0];
     // Hex digests (git SHAs, checksums) are everywhere and not secrets; demand mixed case and high entropy.
-    if (!taken(m.index, m.index + v.length) && /[A-Z]/.test(v) && /[a-z]/.test(v) && /\d/.test(v) && entropy(v) >= 4.5) {
-      spans.push({ start: m.index, end: m.index + v.length, label: 'high-entropy-token', detector: 'secrets', message: `random-looking token (${entropy(v).toFixed(1)} bits/char)` });
+    if (
+      !taken(m.index, m.index + v.length) &&
+      /[A-Z]/.test(v) &&
+      /[a-z]/.test(v) &&
+      /\d/.test(v) &&
+      entropy(v) >= 4.5
+    ) {
+      spans.push({
+        start: m.index,
+        end: m.index + v.length,
+        label: 'high-entropy-token',
+        detector: 'secrets',
+        message: `random-looking token (${entropy(v).toFixed(1)} bits/char)`,
+      });
     }
   }
   return spans.sort((a, b) => a.start - b.start);
@@ -103,7 +135,14 @@ export const secretsDetector: Detector = {
     const found = findSecrets(input.text);
     const spans: Span[] = found.map(({ message: _m, ...s }) => s);
     for (const v of input.decoded) {
-      for (const f of findSecrets(v.text)) spans.push({ start: v.start, end: v.end, label: f.label, detector: 'secrets', decodedFrom: v.encoding });
+      for (const f of findSecrets(v.text))
+        spans.push({
+          start: v.start,
+          end: v.end,
+          label: f.label,
+          detector: 'secrets',
+          decodedFrom: v.encoding,
+        });
     }
     if (spans.length === 0) return { score: 0, spans, explanation: 'no secrets found' };
     const strong = spans.some((s) => s.label !== 'high-entropy-token');
