@@ -4,8 +4,12 @@ import { assetsPage } from './Assets.tsx';
 import { auditPage } from './Audit.tsx';
 import { findingsPage } from './Findings.tsx';
 import { overviewPage } from './Overview.tsx';
+import { registryPage } from './Registry.tsx';
+import { registryModelPage } from './RegistryModel.tsx';
 import { runDetailPage } from './RunDetail.tsx';
 import { runsPage } from './Runs.tsx';
+import { scanDetailPage } from './ScanDetail.tsx';
+import { scansPage } from './Scans.tsx';
 
 /**
  * The console's page registry: the router matches paths in this order and the sidebar lists the pages
@@ -18,5 +22,9 @@ export const pages: PageDef[] = [
   findingsPage,
   runsPage,
   runDetailPage,
+  scansPage,
+  scanDetailPage,
+  registryPage,
+  registryModelPage,
   auditPage,
 ];
