@@ -48,7 +48,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
             ...(typeof options.logger === 'object' ? options.logger : {}),
             redact: ['req.headers.authorization', 'req.headers.cookie'],
           },
-    disableRequestLogging: false,
     return503OnClosing: true,
   });
   // Model uploads arrive as raw bytes; JSON stays the default everywhere else.
