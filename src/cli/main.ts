@@ -13,7 +13,9 @@ export function buildProgram(io: Io, modules: CommandModule[] = registerCommands
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(add --help for usage and examples)')
     .configureOutput({ writeOut: io.out, writeErr: io.err })
-    .exitOverride();
+    .exitOverride()
+    // Root options (--version) only before the subcommand, so `registry push --version 3` is the push's.
+    .enablePositionalOptions();
   program.addHelpText(
     'after',
     `

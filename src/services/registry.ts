@@ -17,6 +17,7 @@ import {
   type GateInput,
   type GateResult,
   gatesFor,
+  DEFAULT_SIGNATURE_NAME,
   RegistryConfig as SignRegistryConfig,
   STAGES,
   type Stage,
@@ -140,6 +141,14 @@ export class GateError extends BulwarkError {
   }
 }
 
+/**
+ * A signature file is not part of what it signs: it is left out of the recorded digests, so a model can
+ * be signed after it was pushed (its signature is checked again at promotion).
+ */
+function isSignatureFile(rel: string): boolean {
+  return rel === DEFAULT_SIGNATURE_NAME;
+}
+
 export function createRegistryService(opts: {
   store: Store;
   home: string;
@@ -198,7 +207,7 @@ export function createRegistryService(opts: {
   ): Promise<{ ok: boolean; changed: string[]; missing: string[]; added: string[] }> {
     let current: Awaited<ReturnType<typeof sha256Path>>;
     try {
-      current = await sha256Path(v.artifactPath);
+      current = await sha256Path(v.artifactPath, { ignore: isSignatureFile });
     } catch {
       return {
         ok: false,
@@ -222,7 +231,7 @@ export function createRegistryService(opts: {
 
     async push(input: PushInput): Promise<RegistryVersion> {
       const src = resolve(input.path);
-      const digest = await sha256Path(src);
+      const digest = await sha256Path(src, { ignore: isSignatureFile });
       if (digest.files.length === 0)
         throw new BulwarkError('BW_ERR_USAGE', `${input.path}: no files to register`, { field: 'path' });
       let artifactPath = src;
@@ -337,6 +346,15 @@ export function createRegistryService(opts: {
       let gates: GateResult[] = [];
       if (input.to !== 'retired') {
         const gate = gateConfigFor(config, input.to);
+        if (
+          (gate.requireSignature || gate.signedBy || gate.requirePostQuantum) &&
+          v.signature.status !== 'verified' &&
+          engines.verifySignature
+        ) {
+          // Signed after the push: check again before judging.
+          v.signature = await engines.verifySignature(v.artifactPath, undefined, config.trustedKeys);
+          await reg.setChecks(v.versionId, { signature: v.signature });
+        }
         if (gate.requireDigestsVerified) {
           const i = await checkIntegrity(v);
           await reg.setIntegrity(v.versionId, { ...i, checkedAt: new Date().toISOString() });
