@@ -22,7 +22,7 @@ export const ExtractionConfig = z
     action: z.enum(['flag', 'throttle']).default('flag'),
     throttleMs: z.number().int().positive().default(60_000),
     /** Queries kept per client (the distance set grows with them). */
-    window: z.number().int().min(10).max(5000).default(500),
+    window: z.number().int().min(10).max(5000).default(200),
     /** Distances needed before the normality test runs. */
     minSamples: z.number().int().min(8).max(5000).default(40),
     /** Shapiro–Wilk W below this raises the alarm (PRADA's δ). */

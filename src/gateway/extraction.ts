@@ -135,7 +135,7 @@ function spread(bins: Uint32Array): { coverage: number; entropy: number } {
 }
 
 /** A text as a unit vector of hashed word unigrams and bigrams (for LLM routes' distance test). */
-export function textVector(text: string, dims = 128): Float64Array {
+export function textVector(text: string, dims = 64): Float64Array {
   const v = new Float64Array(dims);
   const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   let prev = '';

@@ -235,7 +235,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     setImmediate(() => {
       if (rt && st.principal && st.probe && rt.config.extraction.enabled) observe(st, rt);
       const event: GatewayEvent = {
-        id: `ge_${ulid()}`,
+        id: `ge_${st.requestId.slice(4)}`,
         ts: new Date().toISOString(),
         requestId: st.requestId,
         keyId: st.principal?.id ?? '',

@@ -1,0 +1,336 @@
+// `npm run bench:gateway`: the same load (autocannon) against (a) a fast upstream stub directly, (b) a
+// bare undici reverse proxy, (c) Bulwark with no policy and (d) Bulwark with the default guard policy,
+// on a 1 KB prompt. Each server runs in its own process. Two phases per target: throughput at
+// saturation (fixed connections), then latency at a fixed rate the bare proxy serves without queueing
+// (half its saturated throughput). Latencies come from autocannon's per-response hrtime (its own
+// histogram has 1 ms resolution). Writes bench/results/gateway.json.
+import { execSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import { Pool } from 'undici';
+
+const SELF = fileURLToPath(import.meta.url);
+const ROOT = join(SELF, '../..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+
+const ANSWER = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  model: 'bench',
+  choices: [
+    {
+      index: 0,
+      message: { role: 'assistant', content: 'Paris is the capital of France. It sits on the Seine.' },
+      finish_reason: 'stop',
+    },
+  ],
+  usage: { prompt_tokens: 230, completion_tokens: 14, total_tokens: 244 },
+});
+
+function prompt1k(): string {
+  const s =
+    'Please summarise the following notes about our quarterly planning meeting. We discussed the roadmap for the search feature, the hiring plan for the platform team, and the budget for the conference season. ';
+  let out = '';
+  while (out.length + s.length <= 1024) out += s;
+  return (out + s).slice(0, 1024);
+}
+
+const BODY = JSON.stringify({
+  model: 'bench',
+  messages: [
+    { role: 'system', content: 'You are a helpful assistant.' },
+    { role: 'user', content: prompt1k() },
+  ],
+});
+
+function listen(server: ReturnType<typeof createServer>): Promise<number> {
+  return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Child roles: each server in its own process, so that none steals the others' event loop. */
+async function role(name: string, upstream: string): Promise<void> {
+  if (name === 'upstream') {
+    const server = createServer(async (req, res: ServerResponse) => {
+      await readAll(req);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(ANSWER) });
+      res.end(ANSWER);
+    });
+    server.keepAliveTimeout = 65_000;
+    console.log(JSON.stringify({ port: await listen(server) }));
+    return;
+  }
+  if (name === 'bare') {
+    const url = new URL(upstream);
+    const pool = new Pool(url.origin, { connections: 256 });
+    const server = createServer(async (req, res) => {
+      const body = await readAll(req);
+      try {
+        const up = await pool.request({
+          method: req.method as 'POST',
+          path: url.pathname.replace(/\/$/, '') + (req.url ?? '').replace(/^\/v1/, ''),
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        const text = await up.body.text();
+        res.writeHead(up.statusCode, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(text),
+        });
+        res.end(text);
+      } catch {
+        res.writeHead(502).end();
+      }
+    });
+    server.keepAliveTimeout = 65_000;
+    console.log(JSON.stringify({ port: await listen(server) }));
+    return;
+  }
+  const { openStore } = await import('../src/store/index.ts');
+  const { buildGateway, GatewayConfig } = await import('../src/gateway/index.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'bw-bench-gw-'));
+  const store = await openStore(`sqlite:${join(dir, 'bulwark.db')}`);
+  const { key } = await store.keys.create({ name: 'bench', role: 'service' }, 'bench');
+  const config = GatewayConfig.parse({
+    routes: [{ path: '/v1', kind: 'openai', upstream, policy: name === 'bulwark-none' ? 'none' : 'default' }],
+  });
+  const gw = await buildGateway({ config, store });
+  const address = await gw.app.listen({ port: 0, host: '127.0.0.1' });
+  console.log(JSON.stringify({ port: Number(new URL(address).port), key }));
+  process.once('SIGTERM', async () => {
+    await gw.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+}
+
+interface Child {
+  port: number;
+  key?: string;
+  pid: number;
+  kill(): void;
+}
+
+/** CPU seconds a process has used (user + system), from /proc; NaN where there is no /proc. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+function spawnRole(name: string, upstream = ''): Promise<Child> {
+  const child = spawn(process.execPath, [SELF, '--role', name, upstream], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      if (out.includes('\n')) {
+        const info = JSON.parse(out.split('\n')[0]!);
+        resolve({ ...info, pid: child.pid!, kill: () => child.kill('SIGTERM') });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
+  });
+}
+
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+async function load(
+  url: string,
+  key: string | undefined,
+  opts: { duration: number; rate?: number },
+): Promise<Load> {
+  const times: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/v1/chat/completions`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+        body: BODY,
+        connections: CONNECTIONS,
+        duration: opts.duration,
+        ...(opts.rate ? { overallRate: opts.rate } : {}),
+      },
+      (err, res) => (err ? reject(err) : resolve(res)),
+    );
+    instance.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => {
+      if (status === 200) times.push(ms);
+    });
+  });
+  const sorted = Float64Array.from(times).sort();
+  return {
+    rps: result.requests.total / opts.duration,
+    p50: percentile(sorted, 0.5),
+    p99: percentile(sorted, 0.99),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+async function serverAdded(url: string, key: string): Promise<{ meanMs: number; count: number }> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+  const sum = Number(
+    /bulwark_gateway_added_latency_seconds_sum\{[^}]*\} ([0-9.e+-]+)/.exec(text)?.[1] ?? Number.NaN,
+  );
+  const count = Number(/bulwark_gateway_added_latency_seconds_count\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
+  return { meanMs: (sum / count) * 1000, count };
+}
+
+async function main() {
+  const up = await spawnRole('upstream');
+  const upstreamUrl = `http://127.0.0.1:${up.port}/v1`;
+  const [bare, none, policy] = await Promise.all([
+    spawnRole('bare', upstreamUrl),
+    spawnRole('bulwark-none', upstreamUrl),
+    spawnRole('bulwark-default', upstreamUrl),
+  ]);
+  const targets = [
+    {
+      id: 'a',
+      name: 'upstream direct',
+      url: `http://127.0.0.1:${up.port}`,
+      key: undefined as string | undefined,
+      pid: up.pid,
+    },
+    {
+      id: 'b',
+      name: 'bare undici proxy',
+      url: `http://127.0.0.1:${bare.port}`,
+      key: undefined,
+      pid: bare.pid,
+    },
+    {
+      id: 'c',
+      name: 'Bulwark, no policy',
+      url: `http://127.0.0.1:${none.port}`,
+      key: none.key,
+      pid: none.pid,
+    },
+    {
+      id: 'd',
+      name: 'Bulwark, default policy',
+      url: `http://127.0.0.1:${policy.port}`,
+      key: policy.key,
+      pid: policy.pid,
+    },
+  ];
+  const out: Record<
+    string,
+    { name: string; saturated: Load; fixedRate: Load; cpuUsPerRequest: number; serverAddedMeanMs?: number }
+  > = {};
+  try {
+    for (const t of targets) {
+      process.stderr.write(`${t.name}: warm-up and saturation (${DURATION}s)…\n`);
+      await load(t.url, t.key, { duration: 2 });
+      const cpu0 = cpuSeconds(t.pid);
+      const saturated = await load(t.url, t.key, { duration: DURATION });
+      // CPU the server process spent per request (the proxy itself, not the upstream behind it).
+      const cpuUsPerRequest = ((cpuSeconds(t.pid) - cpu0) / (saturated.rps * DURATION)) * 1e6;
+      out[t.id] = { name: t.name, saturated, fixedRate: undefined as unknown as Load, cpuUsPerRequest };
+    }
+    // The fixed rate: half of what the bare proxy sustains, so it serves it without queueing.
+    const rate = Math.max(50, Math.floor(out.b!.saturated.rps * 0.5));
+    for (const t of targets) {
+      process.stderr.write(`${t.name}: ${rate} req/s for ${DURATION}s…\n`);
+      out[t.id]!.fixedRate = await load(t.url, t.key, { duration: DURATION, rate });
+      if (t.key) out[t.id]!.serverAddedMeanMs = (await serverAdded(t.url, t.key)).meanMs;
+    }
+    const b = out.b!;
+    const d = out.d!;
+    const c = out.c!;
+    const summary = {
+      addedP50Ms: d.fixedRate.p50 - b.fixedRate.p50,
+      addedP99Ms: d.fixedRate.p99 - b.fixedRate.p99,
+      throughputRatio: d.saturated.rps / b.saturated.rps,
+      noPolicy: {
+        addedP50Ms: c.fixedRate.p50 - b.fixedRate.p50,
+        addedP99Ms: c.fixedRate.p99 - b.fixedRate.p99,
+        throughputRatio: c.saturated.rps / b.saturated.rps,
+      },
+      targets: { throughputRatioAtLeast: 0.8, addedP99MsAtMost: 1 },
+    };
+    const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
+    const rows = targets.map((t) => {
+      const r = out[t.id]!;
+      return `${`(${t.id}) ${t.name}`.padEnd(28)} ${r.saturated.rps.toFixed(0).padStart(8)} ${r.cpuUsPerRequest.toFixed(0).padStart(8)} ${f(r.fixedRate.p50).padStart(9)} ${f(r.fixedRate.p99).padStart(9)} ${String(r.saturated.errors + r.saturated.non2xx + r.fixedRate.errors + r.fixedRate.non2xx).padStart(7)}`;
+    });
+    console.log(
+      `\nGateway benchmark — ${new Date().toISOString()} — ${cpus().length} cores, 1 KB prompt, ${CONNECTIONS} connections`,
+    );
+    console.log(
+      `${'target'.padEnd(28)} ${'req/s'.padStart(8)} ${'CPU µs'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}   (latency at ${rate} req/s)`,
+    );
+    for (const r of rows) console.log(r);
+    console.log(
+      `\n(d) vs (b): added p50 ${f(summary.addedP50Ms)} ms, added p99 ${f(summary.addedP99Ms)} ms, throughput ratio ${summary.throughputRatio.toFixed(3)}` +
+        `\n(c) vs (b): added p50 ${f(summary.noPolicy.addedP50Ms)} ms, added p99 ${f(summary.noPolicy.addedP99Ms)} ms, throughput ratio ${summary.noPolicy.throughputRatio.toFixed(3)}` +
+        `\nBulwark's own measure of its added time (mean, at the fixed rate): no policy ${f(c.serverAddedMeanMs ?? Number.NaN)} ms, default policy ${f(d.serverAddedMeanMs ?? Number.NaN)} ms`,
+    );
+    let commit = '';
+    try {
+      commit = execSync('git rev-parse HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
+    } catch {}
+    mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+    writeFileSync(
+      join(ROOT, 'bench/results/gateway.json'),
+      `${JSON.stringify(
+        {
+          date: new Date().toISOString(),
+          machine: {
+            cores: cpus().length,
+            cpu: cpus()[0]?.model ?? '',
+            memoryGiB: Math.round(totalmem() / 2 ** 30),
+            node: process.version,
+          },
+          commit,
+          load: {
+            connections: CONNECTIONS,
+            durationS: DURATION,
+            fixedRate: rate,
+            promptBytes: Buffer.byteLength(JSON.parse(BODY).messages[1].content),
+          },
+          ...summary,
+          results: out,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } finally {
+    for (const ch of [up, bare, none, policy]) ch.kill();
+  }
+}
+
+if (process.argv[2] === '--role') await role(process.argv[3]!, process.argv[4] ?? '');
+else await main();

@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { ExtractionConfig } from './config.ts';
+import { createExtractionMonitor, textVector } from './extraction.ts';
+
+function rng(seed: number) {
+  let s = seed;
+  const u = () => {
+    s = (Math.imul(s, 1103515245) + 12345) & 0x7fffffff;
+    return s / 0x7fffffff;
+  };
+  return { u, g: () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u()) };
+}
+const bin = (z: number) => Math.floor(((z + 3) / 6) * 10);
+const config = ExtractionConfig.parse({});
+
+function firstAlarm(gen: (i: number) => number[], n = 300) {
+  const m = createExtractionMonitor(config);
+  for (let i = 0; i < n; i++) {
+    const v = gen(i);
+    const s = m.observe('client', Float64Array.from(v), v.map(bin));
+    if (s) return { at: i, ...s };
+  }
+  return undefined;
+}
+
+test('no alarm on benign traffic drawn from the data distribution (20 seeded clients, 2 to 16 features)', () => {
+  for (const dims of [2, 4, 8, 16]) {
+    for (let seed = 1; seed <= 5; seed++) {
+      const r = rng(seed * 97 + dims);
+      const alarm = firstAlarm(() => Array.from({ length: dims }, r.g));
+      assert.equal(alarm, undefined, `dims ${dims} seed ${seed}: ${JSON.stringify(alarm)}`);
+    }
+  }
+});
+
+test('PRADA alarm on Jacobian-style synthetic queries (seeds plus small steps)', () => {
+  const r = rng(3);
+  const pool: number[][] = [];
+  const alarm = firstAlarm((i) => {
+    const v =
+      i < 10
+        ? Array.from({ length: 4 }, r.g)
+        : pool[Math.floor(r.u() * pool.length)]!.map((x) => x + (r.u() < 0.5 ? -0.1 : 0.1));
+    pool.push(v);
+    return v;
+  });
+  assert.ok(alarm, 'expected an alarm');
+  assert.equal(alarm.rule, 'gateway.extraction.prada');
+  assert.ok(alarm.w! < config.threshold);
+  assert.ok(alarm.at < 100, `raised after ${alarm.at} queries`);
+});
+
+test('coverage alarm on a uniform sweep of the input space', () => {
+  const r = rng(5);
+  const alarm = firstAlarm(() => Array.from({ length: 4 }, () => r.u() * 6 - 3));
+  assert.ok(alarm);
+  assert.equal(alarm.rule, 'gateway.extraction.coverage');
+  assert.ok(alarm.coverage! >= 0.9 && alarm.entropy! >= 0.95);
+});
+
+test('throttle mode refuses the client after an alarm; other clients are unaffected', () => {
+  let now = 0;
+  const m = createExtractionMonitor(
+    ExtractionConfig.parse({ action: 'throttle', throttleMs: 1000 }),
+    () => now,
+  );
+  const r = rng(9);
+  for (let i = 0; i < 200 && !m.throttled('a'); i++) {
+    const v = Array.from({ length: 4 }, () => r.u() * 6 - 3);
+    m.observe('a', Float64Array.from(v), v.map(bin));
+  }
+  assert.equal(m.throttled('a'), true);
+  assert.equal(m.throttled('b'), false);
+  now = 1001;
+  assert.equal(m.throttled('a'), false);
+});
+
+test('text vectors: unit length, similar texts close, different texts far', () => {
+  const a = textVector('What is the capital of France?');
+  const b = textVector('What is the capital of Spain?');
+  const c = textVector('Write a poem about autumn leaves falling in the park');
+  const d = (x: Float64Array, y: Float64Array) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]!) ** 2, 0));
+  assert.ok(Math.abs(Math.hypot(...a) - 1) < 1e-9);
+  assert.ok(d(a, b) < d(a, c));
+});
