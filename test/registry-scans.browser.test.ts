@@ -327,6 +327,13 @@ describe('scans and model registry pages in Chromium', {
       await text(page.locator('tr[data-history-action="rollback"][data-history-version="1"]')),
       /retired.*production/,
     );
+
+    // Retiring takes a confirmation; the tampered version leaves the active list.
+    await v3.getByRole('button', { name: 'Retire' }).click();
+    await v3.getByRole('button', { name: 'Confirm retire' }).click();
+    await page.locator('.registry-versions tr[data-version="3"][data-stage="retired"]').waitFor();
+    assert.equal(await page.locator('[data-version-actions="3"]').count(), 0);
+    await page.locator('tr[data-history-action="retire"][data-history-version="3"]').waitFor();
     await shot(page, 'registry-model');
 
     // The server agrees: version 1 is in production, the rollback is audited.
@@ -343,7 +350,8 @@ describe('scans and model registry pages in Chromium', {
     watch(page);
     await signIn(page, viewerKey, '/registry/tiny-classifier');
     await page.locator('.registry-versions tr[data-version]').first().waitFor();
-    await page.locator('[data-gates-for]').first().waitFor();
+    await page.locator('[data-version-actions="1"]').waitFor();
+    await page.locator('tr[data-history-action="rollback"]').first().waitFor();
     assert.equal(await page.getByRole('button', { name: /Promote|Retire|Roll back|Verify/ }).count(), 0);
     await page.getByRole('navigation').getByRole('link', { name: 'Scans' }).click();
     await page.locator('tr[data-scan]').first().waitFor();

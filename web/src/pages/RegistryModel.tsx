@@ -57,12 +57,14 @@ function GateTable({ gates }: { gates: GateResult[] }) {
 
 type Outcome =
   | { kind: 'ok'; message: string }
-  | { kind: 'refused'; message: string; gates: GateResult[] }
+  | { kind: 'refused'; title: string; message: string; gates: GateResult[] }
   | { kind: 'error'; error: ApiError };
 
-function outcomeOf(e: unknown): Outcome {
+/** A 409 with gate results (BW_ERR_GATE_FAILED) shows those gates; anything else is an error banner. */
+function outcomeOf(e: unknown, title: string): Outcome {
   const gates = e instanceof ApiRefusal ? (e.details?.gates as GateResult[] | undefined) : undefined;
-  if (e instanceof ApiRefusal && Array.isArray(gates)) return { kind: 'refused', message: e.message, gates };
+  if (e instanceof ApiRefusal && Array.isArray(gates))
+    return { kind: 'refused', title, message: e.message, gates };
   return { kind: 'error', error: asApiError(e) };
 }
 
@@ -77,7 +79,7 @@ function OutcomeBanner({ outcome }: { outcome: Outcome | undefined }) {
   if (outcome.kind === 'error') return <ErrorBanner error={outcome.error} />;
   return (
     <div className="banner banner-error refusal" role="alert" data-outcome="refused">
-      <strong>Promotion refused.</strong> {outcome.message}
+      <strong>{outcome.title}</strong> {outcome.message}
       <GateTable gates={outcome.gates} />
     </div>
   );
@@ -115,7 +117,7 @@ function VersionActions(props: {
           : `${name} ${v.version} promoted to ${target}.`,
       );
     } catch (e) {
-      setOutcome(outcomeOf(e));
+      setOutcome(outcomeOf(e, target === 'retired' ? 'Retirement refused.' : 'Promotion refused.'));
       setBusy(false);
       gates.reload();
     }
@@ -208,7 +210,7 @@ function RollbackForm(props: { name: string; production: string; onChanged: (mes
       setReason('');
       props.onChanged(`Rolled back production of ${props.name} from ${r.from} to ${r.to}.`);
     } catch (err) {
-      setOutcome(outcomeOf(err));
+      setOutcome(outcomeOf(err, 'Rollback refused.'));
     }
     setBusy(false);
   };
@@ -237,14 +239,15 @@ function RollbackForm(props: { name: string; production: string; onChanged: (mes
   );
 }
 
-function VerifyTable({ results }: { results: VerifyResult[] }) {
+function VerifyTable({ results, at }: { results: VerifyResult[]; at: string }) {
   const bad = results.filter((r) => !r.ok).length;
   return (
     <div data-verify-results={bad ? 'bad' : 'ok'}>
       <div className={`banner ${bad ? 'banner-error' : 'banner-ok'}`} role="status">
         {bad
-          ? `${bad} of ${results.length} version(s) no longer match their digests.`
-          : `All ${results.length} version(s) match their recorded digests.`}
+          ? `${bad} of ${results.length} version(s) no longer match their digests`
+          : `All ${results.length} version(s) match their recorded digests`}
+        <span className="muted"> · checked {fmtTime(at)}, stages as they were then</span>
       </div>
       <table className="grid verify-table">
         <thead>
@@ -317,7 +320,12 @@ function RegistryModel({ params, me }: PageProps) {
   // Bumped after every change so each version's gate results are fetched again.
   const [generation, setGeneration] = useState(0);
   const [notice, setNotice] = useState<string | undefined>();
-  const [verify, setVerify] = useState<{ busy: boolean; results?: VerifyResult[]; error?: ApiError }>({
+  const [verify, setVerify] = useState<{
+    busy: boolean;
+    results?: VerifyResult[];
+    at?: string;
+    error?: ApiError;
+  }>({
     busy: false,
   });
   const canAct = ACT_ROLES.includes(me.role);
@@ -333,7 +341,7 @@ function RegistryModel({ params, me }: PageProps) {
       const r = await send<{ results: VerifyResult[] }>('POST', '/api/v1/registry/verify', {
         json: { name },
       });
-      setVerify({ busy: false, results: r.results });
+      setVerify({ busy: false, results: r.results, at: new Date().toISOString() });
       setGeneration((g) => g + 1);
       reload();
     } catch (e) {
@@ -361,7 +369,10 @@ function RegistryModel({ params, me }: PageProps) {
         title={
           <>
             {data.asset.name}
-            <span className="pill pill-stage-production" data-production={production?.version ?? ''}>
+            <span
+              className={`pill${production ? ' pill-stage-production' : ''}`}
+              data-production={production?.version ?? ''}
+            >
               production: {production ? production.version : 'none'}
             </span>
           </>
@@ -388,7 +399,7 @@ function RegistryModel({ params, me }: PageProps) {
       <ErrorBanner error={verify.error} />
       {verify.results ? (
         <Panel title="Digest verification" flush>
-          <VerifyTable results={verify.results} />
+          <VerifyTable results={verify.results} at={verify.at ?? ''} />
         </Panel>
       ) : null}
       <Panel title="Versions" flush>
