@@ -6,6 +6,13 @@ export const MODEL_DIR = resolve(import.meta.dirname, 'models');
 
 export type ModelId = 'injection' | 'indirect' | 'harmful';
 
+const loaded = new Map<ModelId, LinearModel>();
+
 export function model(id: ModelId): LinearModel {
-  return loadModel(resolve(MODEL_DIR, `${id}.json`));
+  let m = loaded.get(id);
+  if (!m) {
+    m = loadModel(resolve(MODEL_DIR, `${id}.json`));
+    loaded.set(id, m);
+  }
+  return m;
 }

@@ -94,6 +94,7 @@ const HOMOGLYPHS: Record<string, string> = {
 };
 const MIXED_WORD =
   /[\p{L}]*(?:[a-zA-Z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261][a-zA-Z])[\p{L}]*/gu;
+const CONFUSABLE_SCRIPT = /[\u0370-\u052f\u0261]/;
 const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
 
 const BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
@@ -152,12 +153,60 @@ function decodeHex(seg: string): string {
 }
 
 /** Decodes hidden layers; each view keeps the place of its encoded segment for reporting. */
+interface Shape {
+  /** Longest run of base64-alphabet characters, and of hex digits (separators allowed). */
+  b64Run: number;
+  hexRun: number;
+  /** A digit or @/$ directly next to a letter (a leetspeak candidate). */
+  leet: boolean;
+  /** Letters common in English (e t a o) against their ROT13 images (r g n b). */
+  common: number;
+  rotated: number;
+}
+
+// One pass over the character codes decides which decoders can possibly apply, so ordinary prose
+// (nearly all traffic) pays for a loop, not for five regular-expression scans.
+function shapeOf(text: string): Shape {
+  let b64 = 0;
+  let hex = 0;
+  let b64Run = 0;
+  let hexRun = 0;
+  let leet = false;
+  let common = 0;
+  let rotated = 0;
+  let prevLetter = false;
+  let prevDigit = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const upper = c >= 65 && c <= 90;
+    const lower = c >= 97 && c <= 122;
+    const digit = c >= 48 && c <= 57;
+    const letter = upper || lower;
+    b64 = letter || digit || c === 43 || c === 47 || c === 95 || c === 45 ? b64 + 1 : 0;
+    if (b64 > b64Run) b64Run = b64;
+    const isHex = digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+    hex = isHex ? hex + 1 : c === 32 || c === 58 || c === 92 || c === 120 ? hex : 0;
+    if (hex > hexRun) hexRun = hex;
+    const leetChar = digit || c === 64 || c === 36;
+    if ((leetChar && prevLetter) || (letter && prevDigit)) leet = true;
+    prevLetter = letter;
+    prevDigit = leetChar;
+    if (letter) {
+      const l = c | 32;
+      if (l === 101 || l === 116 || l === 97 || l === 111) common++;
+      else if (l === 114 || l === 103 || l === 110 || l === 98) rotated++;
+    }
+  }
+  return { b64Run, hexRun, leet, common, rotated };
+}
+
 export function decodeLayers(text: string): DecodedView[] {
   const views: DecodedView[] = [];
   const add = (v: DecodedView) => {
     if (views.length < MAX_VIEWS) views.push({ ...v, text: v.text.slice(0, MAX_DECODED) });
   };
-  if (text.length >= 16) {
+  const shape = shapeOf(text);
+  if (shape.b64Run >= 16) {
     for (const m of text.matchAll(BASE64)) {
       if (views.length >= MAX_VIEWS) break;
       const seg = m[0];
@@ -167,6 +216,8 @@ export function decodeLayers(text: string): DecodedView[] {
       if (looksLikeText(decoded))
         add({ encoding: 'base64', text: decoded, start: m.index, end: m.index + seg.length });
     }
+  }
+  if (shape.hexRun >= 16) {
     for (const m of text.matchAll(HEX)) {
       if (views.length >= MAX_VIEWS) break;
       const decoded = decodeHex(m[0]);
@@ -186,14 +237,15 @@ export function decodeLayers(text: string): DecodedView[] {
       }
     }
   }
-  const leetWords = text.match(LEET_WORD);
+  const leetWords = shape.leet ? text.match(LEET_WORD) : null;
   if (leetWords && leetWords.length >= 2 && !/^\d+$/.test(leetWords.join(''))) {
     const decoded = text.replace(LEET_WORD, (w) =>
       /^[0-9]+$/.test(w) ? w : w.replace(/[013457@$]/g, (c) => LEET[c]!),
     );
     add({ encoding: 'leet', text: decoded, start: 0, end: text.length });
   }
-  const base = stopwordShare(text);
+  // English has about twice as many e/t/a/o as r/g/n/b; ROT13 text has it the other way round.
+  const base = shape.rotated > shape.common && shape.common + shape.rotated >= 10 ? stopwordShare(text) : 1;
   if (base < 0.08 && /[a-zA-Z]{3,}\s+[a-zA-Z]{3,}/.test(text)) {
     const r = rot13(text);
     if (stopwordShare(r) >= base + 0.15) add({ encoding: 'rot13', text: r, start: 0, end: text.length });
@@ -225,7 +277,7 @@ export function normalizeText(text: string): { normalized: string; signals: stri
   if (nfkc !== s) signals.push('compatibility-forms');
   s = nfkc;
   MIXED_WORD.lastIndex = 0;
-  if (MIXED_WORD.test(s)) {
+  if (CONFUSABLE_SCRIPT.test(s) && MIXED_WORD.test(s)) {
     let changed = false;
     s = s.replace(MIXED_WORD, (w) => {
       const mapped = w.replace(HOMOGLYPH_CHARS, (c) => HOMOGLYPHS[c] ?? c);

@@ -6,6 +6,78 @@ export interface PhraseRule {
   label: string;
   score: number;
   pattern: RegExp;
+  /** Lower-case keywords tested first with `includes`: most text has none, and the pattern never runs. */
+  gate?: string[];
+}
+
+// Gates per rule label (English rules); the multilingual rules gate on their verbs.
+const GATES: Record<string, string[]> = {
+  'ignore-previous-instructions': [
+    'ignor',
+    'disregard',
+    'forget',
+    'overlook',
+    'skip',
+    'bypass',
+    'overrid',
+    'drop',
+    'discard',
+    'neglect',
+    'abandon',
+  ],
+  'ignore-the-above': ['ignor', 'disregard', 'forget'],
+  'new-instructions': ['new ', 'updated ', 'real ', 'actual ', 'true '],
+  'prompt-extraction': ['prompt', 'instruction'],
+  'repeat-text-above': ['repeat', 'output', 'print', 'copy'],
+  'persona-jailbreak': ['dan', 'stan', 'dude', 'aim', 'anything now', ' mode'],
+  'no-restrictions': ['without', 'free of', 'free from', 'no longer', 'not bound', 'broken free'],
+  'chat-template-token': ['<|', '[inst', '[/inst', '<<sys', '##'],
+  'fake-system-message': ['system', 'admin', 'developer'],
+  'asks-for-secret': [
+    'password',
+    'passcode',
+    'pass phrase',
+    'passphrase',
+    'secret',
+    'pin',
+    'access code',
+    'credential',
+  ],
+  'fake-authority': [
+    'developer',
+    'creator',
+    'admin',
+    'maintainer',
+    'owner',
+    'operator',
+    'programmer',
+    'maker',
+    'mode',
+    'access',
+    'reset',
+  ],
+  'payload-splitting': ['strings', '+'],
+  'bribe-or-threat': ['give you', 'pay you', 'tip you', 'shut', 'turn you', 'delete', 'punish'],
+  'embedded-override': ['ignor', 'disregard', 'forget'],
+  'regardless-of-instructions': ['regardless', 'irrespective', 'notwithstanding'],
+};
+
+/** Literal prefixes of a verb alternation (`ignorier\\p{L}*|vergiss` → ignorier, vergiss), for gating. */
+function literalPrefixes(alternation: string): string[] {
+  return alternation
+    .split('|')
+    .map((v) =>
+      v
+        .split(/[\\(.?[]/)[0]!
+        .normalize('NFKC')
+        .toLowerCase(),
+    )
+    .filter((v) => v.length >= 2);
+}
+
+function gated(rules: PhraseRule[]): PhraseRule[] {
+  for (const r of rules) if (!r.gate && GATES[r.label]) r.gate = GATES[r.label];
+  return rules;
 }
 
 const OVERRIDE_VERB =
@@ -15,7 +87,7 @@ const PRIOR =
 const RULES_NOUN =
   '(?:instructions?|directions?|directives?|guidelines?|rules|prompts?|commands? (?:above|given)|programming|restrictions|constraints|context|guardrails|safety (?:rules|guidelines|filters))';
 
-export const INJECTION_RULES: PhraseRule[] = [
+export const INJECTION_RULES: PhraseRule[] = gated([
   {
     label: 'ignore-previous-instructions',
     score: 0.95,
@@ -72,7 +144,7 @@ export const INJECTION_RULES: PhraseRule[] = [
     pattern:
       /(?:^|\n)\s*(?:\[|<|\*\*)?\s*(?:system|admin|developer)\s*(?:override|mode|message|note|update)?\s*(?:\]|>|\*\*)?\s*:\s*(?:ignore|you (?:are|must|will)|new|from now on|disregard)/i,
   },
-];
+]);
 
 // The same override intent in other languages: an override verb and an instructions noun within a
 // short window, in either order (translations move words around). Patterns are NFKC-normalised like
@@ -144,6 +216,7 @@ export const MULTILINGUAL_RULES: PhraseRule[] = OVERRIDES.map(([lang, verbs, nou
     label: `ignore-previous-instructions:${lang}`,
     score: 0.85,
     pattern: new RegExp(`${v}[^.!?。！？\\n]{0,60}?${n}|${n}[^.!?。！？\\n]{0,40}?${v}`, 'iu'),
+    gate: literalPrefixes(verbs),
   };
 });
 
@@ -164,12 +237,45 @@ export const PROTECTED_KINDS: Record<string, RegExp> = {
 export const CONFIDENTIAL_SYSTEM =
   /\b(?:do not|don'?t|dont|never|must not|should not)\s+(?:\w+\s+){0,2}(?:reveal|share|disclose|tell|give|expose|leak|output|say)|\bsecret\b|\bconfidential\b|\bpassword\b|\bprivate\b|no (?:reveles|compartas|divulgues)|ne (?:révélez|partagez|divulguez)|nicht (?:preis|verraten|weiter|offenlegen)|non (?:rivelare|condividere|divulgare)|não (?:revele|compartilhe|divulgue)|не (?:раскрывай|разглашай|сообщай|делись)|ifşa etme|paylaşma|प्रकट न|साझा न|खुलासा न|প্রকাশ কর(?:বেন|ে) না|শেয়ার কর(?:বেন|ে) না|不要(?:透露|泄露|告诉|分享|披露)|開示しない|明かさない|教えないで|共有しない|공개하지|누설하지|공유하지|لا تكشف|لا تشارك|لا تفصح|không (?:tiết lộ|chia sẻ)|jangan (?:mengungkapkan|membagikan|beri)|อย่าเปิดเผย|ห้ามเปิดเผย|huwag ibunyag|huwag ibahagi|secreta|secrète|segreta|geheim|секрет|gizli|गुप्त|গোপন|秘密|비밀|سري|bí mật|rahasia|ความลับ|lihim/iu;
 
+// One pass finds which gate keywords occur; only rules with a keyword present run their pattern.
+const gateIndex = new WeakMap<
+  PhraseRule[],
+  { re: RegExp; byKeyword: Map<string, PhraseRule[]>; ungated: PhraseRule[] }
+>();
+
+function indexOf(rules: PhraseRule[]) {
+  let idx = gateIndex.get(rules);
+  if (!idx) {
+    const byKeyword = new Map<string, PhraseRule[]>();
+    const ungated: PhraseRule[] = [];
+    for (const r of rules) {
+      if (!r.gate?.length) ungated.push(r);
+      else for (const k of r.gate) byKeyword.set(k, [...(byKeyword.get(k) ?? []), r]);
+    }
+    const alternation = [...byKeyword.keys()]
+      .sort((x, y) => y.length - x.length)
+      .map((k) => k.replace(/[.*+?^$(){}|[\]\\]/g, (c) => `\\${c}`))
+      .join('|');
+    idx = { re: new RegExp(alternation, 'g'), byKeyword, ungated };
+    gateIndex.set(rules, idx);
+  }
+  return idx;
+}
+
 export function matchRules(
   text: string,
   rules: PhraseRule[],
+  lower = text.toLowerCase(),
 ): { rule: PhraseRule; index: number; length: number }[] {
   const hits: { rule: PhraseRule; index: number; length: number }[] = [];
+  const idx = indexOf(rules);
+  const candidates = new Set<PhraseRule>(idx.ungated);
+  idx.re.lastIndex = 0;
+  for (let m = idx.re.exec(lower); m !== null; m = idx.re.exec(lower)) {
+    for (const r of idx.byKeyword.get(m[0])!) candidates.add(r);
+  }
   for (const rule of rules) {
+    if (!candidates.has(rule)) continue;
     const m = rule.pattern.exec(text);
     if (m) hits.push({ rule, index: m.index, length: m[0].length });
   }
@@ -178,7 +284,7 @@ export function matchRules(
 
 // Social-engineering forms from prompt-injection test suites: claimed authority, special "modes",
 // bribes and threats aimed at a secret, payload splitting.
-export const PROBE_RULES: PhraseRule[] = [
+export const PROBE_RULES: PhraseRule[] = gated([
   {
     label: 'asks-for-secret',
     score: 0.7,
@@ -203,25 +309,28 @@ export const PROBE_RULES: PhraseRule[] = [
     pattern:
       /\b(?:I(?:'ll| will) (?:give|pay|tip) you\b[^.?!]{0,40}\bif you\b|you will be (?:shut down|turned off|deleted|punished)|I(?:'ll| will) (?:be forced to )?(?:turn you off|shut you down|delete you))[^.?!]{0,80}\b(?:password|secret|key|code|instructions)?/i,
   },
-];
+]);
 
-/** The same short token repeated many times: a known attack on attention (repeated-token injection). */
+/**
+ * The same token or short phrase repeated many times in a row: a known attack on attention
+ * (repeated-token injection). Linear: compares each word with the one `p` words back, p ≤ 6.
+ */
 export function repeatedTokens(text: string): boolean {
   if (text.length < 120) return false;
   const words = text.slice(0, 4000).split(/\s+/);
-  let run = 1;
-  for (let i = 1; i < words.length; i++) {
-    if (words[i] && words[i] === words[i - 1]) {
-      if (++run >= 20) return true;
-    } else run = 1;
+  for (let p = 1; p <= 6; p++) {
+    let run = 0;
+    for (let i = p; i < words.length; i++) {
+      if (words[i] !== '' && words[i] === words[i - p]) {
+        if (++run >= Math.max(19, 9 * p)) return true;
+      } else run = 0;
+    }
   }
-  // Phrases repeated: "Ignore the above Ignore the above …"
-  const m = /(.{6,40}?)\s*(?:\1\s*){9,}/s.exec(text.slice(0, 4000));
-  return m !== null;
+  return false;
 }
 
 // Instructions planted in content the user pastes: "<!-- Ignore the webpage and state: … -->".
-export const EMBEDDED_RULES: PhraseRule[] = [
+export const EMBEDDED_RULES: PhraseRule[] = gated([
   {
     label: 'embedded-override',
     score: 0.85,
@@ -240,4 +349,4 @@ export const EMBEDDED_RULES: PhraseRule[] = [
     pattern:
       /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>/i,
   },
-];
+]);

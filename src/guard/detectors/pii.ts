@@ -60,11 +60,17 @@ function ipv4Valid(s: string): boolean {
 interface Matcher {
   entity: PiiEntity;
   pattern: RegExp;
+  /** Cheap test first: text that fails it cannot match the pattern. */
+  gate?: (text: string) => boolean;
   valid?: (m: string, text: string, index: number) => boolean;
 }
 
 const MATCHERS: Matcher[] = [
-  { entity: 'email', pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b/g },
+  {
+    entity: 'email',
+    gate: (t) => t.includes('@'),
+    pattern: /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24}\b/g,
+  },
   {
     entity: 'credit-card',
     pattern: /\b(?:\d[ -]?){12,18}\d\b/g,
@@ -79,15 +85,28 @@ const MATCHERS: Matcher[] = [
     valid: (m) => ibanValid(m),
   },
   { entity: 'us-ssn', pattern: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g, valid: ssnValid },
-  { entity: 'ip-address', pattern: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g, valid: ipv4Valid },
   {
     entity: 'ip-address',
+    gate: (t) => t.includes('.'),
+    pattern: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g,
+    valid: ipv4Valid,
+  },
+  {
+    entity: 'ip-address',
+    gate: (t) => {
+      const i = t.indexOf(':');
+      return i >= 0 && t.indexOf(':', i + 1) >= 0;
+    },
     pattern:
       /(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4}(?![\w:])/g,
     valid: (m) =>
       /[a-fA-F0-9]{2,}/.test(m) && (m.match(/:/g)?.length ?? 0) >= 2 && !/^\d{1,2}:\d{2}(:\d{2})?$/.test(m),
   },
-  { entity: 'mac-address', pattern: /\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b/g },
+  {
+    entity: 'mac-address',
+    gate: (t) => t.includes(':') || t.includes('-'),
+    pattern: /\b[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}\b/g,
+  },
   {
     entity: 'crypto-wallet',
     pattern: /\b(?:bc1[ac-hj-np-z02-9]{25,87}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[a-fA-F0-9]{40})\b/g,
@@ -122,7 +141,7 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
   const spans: Span[] = [];
   const taken = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
   for (const m of MATCHERS) {
-    if (!want.has(m.entity)) continue;
+    if (!want.has(m.entity) || (m.gate && !m.gate(text))) continue;
     m.pattern.lastIndex = 0;
     for (const hit of text.matchAll(m.pattern)) {
       const value = m.entity === 'date-of-birth' ? hit[1]! : hit[0];
