@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { lstat, readdir, readlink, realpath } from 'node:fs/promises';
+import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import {
   BulwarkError,
@@ -63,12 +63,23 @@ export interface ScanOptions {
   hash?: boolean;
 }
 
+const SMALL_FILE = 4 * 1024 * 1024;
 const FAIL_CLOSED = new Set(['scan.file.unparseable', 'scan.file.limit-reached', 'scan.archive.encrypted']);
 
+/** SHA-256 through one reused 1 MiB buffer: constant memory whatever the file size. */
 async function hashFile(path: string): Promise<string> {
-  const { createReadStream } = await import('node:fs');
   const h = createHash('sha256');
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(chunk as Buffer);
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, null);
+      if (bytesRead === 0) break;
+      h.update(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
   return h.digest('hex');
 }
 
@@ -130,7 +141,10 @@ export async function scanFile(
     throw new BulwarkError('BW_ERR_IO', `${path}: cannot open (${(e as Error).message})`, { cause: e });
   }
   try {
-    await guard(ctx, () => scanSource(ctx, opened.src, undefined, 0, { name: path }));
+    // Small files are read once; large ones stay on disk and are read where a format needs it.
+    const src =
+      opened.src.size <= SMALL_FILE ? new MemSource(opened.src.read(0, opened.src.size)) : opened.src;
+    await guard(ctx, () => scanSource(ctx, src, undefined, 0, { name: path }));
   } finally {
     opened.close();
   }

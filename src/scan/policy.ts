@@ -67,15 +67,25 @@ export function compilePolicy(file: PolicyFile): Policy {
   const strict = new Set(file.strictPackages);
   const suspicious = file.suspiciousArgumentPatterns.map((p) => new RegExp(p, 'i'));
 
+  // Every dotted prefix of a name, looked up in one map: `os.path.join` checks `os`, `os.path`, ….
+  const exactIndex = new Map<string, string>();
+  const prefixIndex = new Map<string, string>();
+  for (const d of dangerous) {
+    for (const e of d.exact) if (!exactIndex.has(e)) exactIndex.set(e, d.category);
+    for (const p of d.prefixes) if (!prefixIndex.has(p)) prefixIndex.set(p, d.category);
+  }
   function dangerousMatch(candidate: string): { category: string; matched: string } | undefined {
-    for (const d of dangerous) {
-      if (d.exact.has(candidate)) return { category: d.category, matched: candidate };
+    let dot = candidate.indexOf('.');
+    for (;;) {
+      const head = dot < 0 ? candidate : candidate.slice(0, dot);
+      const p = prefixIndex.get(head);
+      if (p) return { category: p, matched: `${head}.*` };
       // An attribute of a dangerous callable (`builtins.getattr.__call__`) is as dangerous.
-      for (const e of d.exact) if (candidate.startsWith(`${e}.`)) return { category: d.category, matched: e };
-      const m = matchesPrefix(d.prefixes, candidate);
-      if (m) return { category: d.category, matched: m };
+      const e = exactIndex.get(head);
+      if (e) return { category: e, matched: head };
+      if (dot < 0) return undefined;
+      dot = candidate.indexOf('.', dot + 1);
     }
-    return undefined;
   }
 
   return {

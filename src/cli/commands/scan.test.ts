@@ -33,6 +33,7 @@ describe('bulwark scan', () => {
         join(FIX, 'benign', 'torch_state_dict.pt'),
         join(FIX, 'benign', 'model.safetensors'),
         '--json',
+        '--hash',
       ],
       ENV,
     );

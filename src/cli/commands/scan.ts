@@ -18,6 +18,7 @@ interface ScanOpts {
   failOn?: string;
   policy?: string;
   jobs?: string;
+  hash?: boolean;
   json?: boolean;
   config?: string;
 }
@@ -69,6 +70,7 @@ export const scanCommand: CommandModule = (program: Command, ctx: CliContext) =>
         'pickle policy JSON (see src/scan/policy/builtin.json); "extends": "builtin" adds to the default',
       )
       .option('--jobs <n>', 'files scanned at once')
+      .option('--hash', "add each file's SHA-256 to the report (reads every byte, tensor data included)")
       .addHelpText(
         'after',
         `
@@ -106,6 +108,7 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
       const report = await scanPaths(paths, {
         policy,
         jobs,
+        hash: Boolean(opts.hash),
         onProgress: (done, total, path) => bar.update(done, total, path),
       });
       bar.done();
