@@ -2,6 +2,7 @@ import type { RouteDef } from '../route.ts';
 import { adminRoutes } from './admin.ts';
 import { assetRoutes } from './assets.ts';
 import { findingRoutes } from './findings.ts';
+import { gatewayRoutes } from './gateway.ts';
 import { registryRoutes } from './registry.ts';
 import { scanRoutes } from './scans.ts';
 
@@ -12,4 +13,5 @@ export const apiRoutes: RouteDef[] = [
   ...adminRoutes,
   ...registryRoutes,
   ...scanRoutes,
+  ...gatewayRoutes,
 ];

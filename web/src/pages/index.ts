@@ -3,6 +3,7 @@ import { assetDetailPage } from './AssetDetail.tsx';
 import { assetsPage } from './Assets.tsx';
 import { auditPage } from './Audit.tsx';
 import { findingsPage } from './Findings.tsx';
+import { gatewayPage } from './Gateway.tsx';
 import { overviewPage } from './Overview.tsx';
 import { registryPage } from './Registry.tsx';
 import { registryModelPage } from './RegistryModel.tsx';
@@ -26,5 +27,6 @@ export const pages: PageDef[] = [
   scanDetailPage,
   registryPage,
   registryModelPage,
+  gatewayPage,
   auditPage,
 ];
