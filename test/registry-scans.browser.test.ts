@@ -13,8 +13,11 @@ import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
 import { buildServer } from '../src/server/app.ts';
+import { SCAN_QUEUE } from '../src/server/routes/scans.ts';
+import { startWorker } from '../src/server/worker.ts';
 import { defaultRegistryEngines } from '../src/services/engines.ts';
 import { createRegistryService, RegistryConfig } from '../src/services/registry.ts';
+import { scanAndRecord } from '../src/services/scans.ts';
 import type { Store } from '../src/store/index.ts';
 import { testStore } from '../src/store/testing.ts';
 
@@ -93,6 +96,8 @@ describe('scans and model registry pages in Chromium', {
   let distDir: string;
   let analystKey: string;
   let viewerKey: string;
+  let inbox: string;
+  let worker: ReturnType<typeof startWorker> | undefined;
   const pageErrors: string[] = [];
 
   const watch = (page: Page) => {
@@ -140,7 +145,18 @@ describe('scans and model registry pages in Chromium', {
     // Version 3's weights change after registration: its digests no longer match.
     writeFileSync(join(models, 'tiny-v3', 'model.safetensors'), safetensors([6, 6]));
 
-    app = await buildServer({ store, registry, allowedPaths: [models], consoleDir: distDir });
+    // A pickle on the server's disk, for a queued path scan.
+    inbox = join(work, 'inbox');
+    mkdirSync(inbox);
+    writeFileSync(join(inbox, 'weights.pkl'), EVIL_PICKLE);
+
+    app = await buildServer({
+      store,
+      registry,
+      allowedPaths: [models, inbox],
+      consoleDir: distDir,
+      poke: () => worker?.poke(),
+    });
     await app.listen({ host: '127.0.0.1', port: 0 });
     const addr = app.server.address();
     assert.ok(addr && typeof addr === 'object');
@@ -162,6 +178,7 @@ describe('scans and model registry pages in Chromium', {
   });
 
   after(async () => {
+    await worker?.stop();
     await browser?.close();
     await app?.close();
     await cleanup?.();
@@ -181,10 +198,42 @@ describe('scans and model registry pages in Chromium', {
     watch(page);
     await signIn(page, analystKey, '/');
 
+    // A path scan queued through the API while no worker runs: it waits, running.
+    const queued = await fetch(`${base}/api/v1/scans`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${analystKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ path: join(inbox, 'weights.pkl'), model: 'inbox-model' }),
+    });
+    assert.equal(queued.status, 202);
+    const queuedId = ((await queued.json()) as { run: { id: string } }).run.id;
+
     await page.getByRole('navigation').getByRole('link', { name: 'Scans' }).click();
-    // The registry's three pushes each scanned their version.
-    await page.locator('tr[data-scan]').nth(2).waitFor();
-    assert.equal(await page.locator('tr[data-scan]').count(), 3);
+    // The registry's three pushes each scanned their version; the queued scan is still running.
+    await page.locator('tr[data-scan]').nth(3).waitFor();
+    assert.equal(await page.locator('tr[data-scan]').count(), 4);
+    const queuedRow = page.locator(`tr[data-scan="${queuedId}"]`);
+    assert.match(await text(queuedRow), /running/);
+
+    // A worker picks it up; the page refreshes itself until the scan is done, then shows it critical.
+    worker = startWorker({
+      store,
+      pollMs: 20,
+      handlers: {
+        [SCAN_QUEUE]: async (p) =>
+          (
+            await scanAndRecord(store, {
+              paths: p.paths as string[],
+              actor: String(p.actor),
+              runId: String(p.runId),
+              ...(p.model ? { model: String(p.model) } : {}),
+            })
+          ).run.id,
+      },
+    });
+    worker.poke();
+    await queuedRow.locator('.sev-critical').waitFor();
+    assert.match(await text(queuedRow), /succeeded/);
+    assert.match(await text(queuedRow), /inbox\/weights\.pkl/);
 
     const file = join(work, 'evil.pkl');
     writeFileSync(file, EVIL_PICKLE);
@@ -207,9 +256,9 @@ describe('scans and model registry pages in Chromium', {
     assert.match(await text(page.locator('.finding-detail')), /os\.system/);
     await shot(page, 'scan-detail');
 
-    // Back on the list: four scans, the newest is the upload, linked to its model asset, worst critical.
+    // Back on the list: five scans, the newest is the upload, linked to its model asset, worst critical.
     await page.getByRole('link', { name: '‹ Scans' }).click();
-    await page.locator('tr[data-scan]').nth(3).waitFor();
+    await page.locator('tr[data-scan]').nth(4).waitFor();
     const newest = page.locator('tr[data-scan]').first();
     assert.match(await text(newest), /upload:evil\.pkl/);
     assert.match(await text(newest), /uploaded-model/);

@@ -3,6 +3,7 @@ import { definePage, type PageProps } from '../page.ts';
 import { Link } from '../router.tsx';
 import { FindingsTable } from '../components/FindingsTable.tsx';
 import { filesOf, fileCount, scanSummary, WorstBadge, worstOf } from '../components/scan-status.tsx';
+import { usePollWhile } from '../components/usePoll.ts';
 import { useApi } from '../components/useApi.ts';
 import {
   AssetLink,
@@ -20,8 +21,9 @@ import { type Asset, type ScanDetail as ScanDetailT, SEVERITIES } from '../types
 
 function ScanDetail({ params, query }: PageProps) {
   const id = params.id!;
-  const { data, error, loading } = useApi<ScanDetailT>(`/api/v1/scans/${encodeURIComponent(id)}`);
+  const { data, error, loading, reload } = useApi<ScanDetailT>(`/api/v1/scans/${encodeURIComponent(id)}`);
   const r = data?.run;
+  usePollWhile(r?.status === 'running', reload);
   const asset = useApi<Asset>(r?.assetId ? `/api/v1/assets/${encodeURIComponent(r.assetId)}` : null);
   const back = <Link to="/scans">‹ Scans</Link>;
   if (error) {
@@ -121,7 +123,8 @@ function ScanDetail({ params, query }: PageProps) {
         )}
       </Panel>
       <Panel title="Findings" flush>
-        <FindingsTable query={query} fixed={{ runId: r.id }} />
+        {/* Remounted when a queued scan finishes, so its findings are fetched again. */}
+        <FindingsTable key={r.status} query={query} fixed={{ runId: r.id }} />
       </Panel>
     </>
   );

@@ -5,6 +5,7 @@ import { definePage, type PageProps } from '../page.ts';
 import { Link, navigate, setQuery } from '../router.tsx';
 import { fileCount, SeverityCounts, scanSummary, WorstBadge, worstOf } from '../components/scan-status.tsx';
 import { asApiError, send } from '../components/send.ts';
+import { usePollWhile } from '../components/usePoll.ts';
 import { useApi } from '../components/useApi.ts';
 import {
   AssetLink,
@@ -75,7 +76,11 @@ function UploadForm() {
 
 function Scans({ query, me }: PageProps) {
   const offset = Number(query.get('offset') ?? 0) || 0;
-  const { data, error, loading } = useApi<Page<Run>>(withQuery('/api/v1/scans', { limit: LIMIT, offset }));
+  const { data, error, loading, reload } = useApi<Page<Run>>(
+    withQuery('/api/v1/scans', { limit: LIMIT, offset }),
+  );
+  // Path scans queued on the server finish in the worker: refresh until none is running.
+  usePollWhile(data?.items.some((r) => r.status === 'running') ?? false, reload);
   // Names for the asset column; scans of unknown assets fall back to the id.
   const assets = useApi<Page<Asset>>(
     data?.items.some((r) => r.assetId) ? '/api/v1/assets?kind=model&limit=500' : null,
