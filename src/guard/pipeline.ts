@@ -2,6 +2,7 @@ import { BulwarkError } from '../core/index.ts';
 import { prepareInput } from './normalize.ts';
 import { type DetectorRef, GuardPolicy, type GuardPolicyInput } from './policy.ts';
 import { PseudonymVault, redact } from './redact.ts';
+import type { AsyncDetector } from './detectors/onnx.ts';
 import { type Action, DETECTORS, type DetectorId } from './registry.ts';
 import type { GuardRuleId } from './rules.ts';
 import type { Detector, DetectorResult, GuardContext, Role, Span, StreamingDetector } from './types.ts';
@@ -49,6 +50,8 @@ export interface StreamHandle {
 export interface Guard {
   policy: GuardPolicy;
   checkInput(input: string | ChatMessage[], ctx?: Partial<GuardContext>): Decision;
+  /** `checkInput` plus the asynchronous detectors (ONNX transformer) the policy names. */
+  checkInputAsync(input: string | ChatMessage[], ctx?: Partial<GuardContext>): Promise<Decision>;
   checkOutput(text: string, ctx?: Partial<GuardContext>): Decision;
   stream(ctx?: Partial<GuardContext>): StreamHandle;
   /** Per-request pseudonym vault used by `redaction.mode: pseudonym`; `restore` de-anonymises output. */
@@ -76,8 +79,42 @@ export interface GuardOptions {
   detectors?: Partial<Record<DetectorId, Detector>>;
 }
 
+interface AsyncBound {
+  id: DetectorId;
+  detector: Promise<AsyncDetector>;
+  threshold: number;
+  action: Action;
+  roles: Role[];
+}
+
+function bindAsync(refs: DetectorRef[], policy: GuardPolicy): AsyncBound[] {
+  const out: AsyncBound[] = [];
+  for (const ref of refs) {
+    const r = typeof ref === 'string' ? { id: ref } : ref;
+    const d = DETECTORS[r.id] as (typeof DETECTORS)[DetectorId] & {
+      createAsync?: (o: unknown) => Promise<AsyncDetector>;
+    };
+    if (!d.createAsync) continue;
+    const detector = d.createAsync(d.options.parse(r.options ?? {}));
+    // Loading errors surface on first use (and fail closed there); never as an unhandled rejection.
+    detector.catch(() => {});
+    out.push({
+      id: r.id,
+      detector,
+      threshold: r.threshold ?? d.defaultThreshold,
+      action: r.action ?? policy.action ?? d.defaultAction,
+      roles: d.roles,
+    });
+  }
+  return out;
+}
+
 function bind(refs: DetectorRef[], policy: GuardPolicy, options: GuardOptions): Bound[] {
-  return refs.map((ref) => {
+  const sync = refs.filter((ref) => {
+    const def = DETECTORS[typeof ref === 'string' ? ref : ref.id] as { create?: unknown };
+    return def.create !== undefined || options.detectors?.[typeof ref === 'string' ? ref : ref.id];
+  });
+  return sync.map((ref) => {
     const r = typeof ref === 'string' ? { id: ref } : ref;
     const d = DETECTORS[r.id];
     const override = options.detectors?.[r.id];
@@ -110,42 +147,53 @@ function applyAllowlist(text: string, allow: RegExp[]): string {
 }
 
 function runDetector(
-  b: Bound,
+  b: Pick<Bound, 'id' | 'threshold' | 'action'>,
   run: () => DetectorResult,
   failClosed: boolean,
   message?: number,
 ): DetectorOutcome {
-  const rule = DETECTORS[b.id].ruleId;
   try {
-    const r = run();
+    return toOutcome(b, run(), failClosed, message);
+  } catch (e) {
+    return toOutcome(b, e instanceof Error ? e : new Error(String(e)), failClosed, message);
+  }
+}
+
+/** A detector's result, or the error it threw (counted; the decision fails closed unless told not to). */
+function toOutcome(
+  b: Pick<Bound, 'id' | 'threshold' | 'action'>,
+  r: DetectorResult | Error,
+  failClosed: boolean,
+  message?: number,
+): DetectorOutcome {
+  const where = message !== undefined ? { message } : {};
+  if (!(r instanceof Error)) {
     const triggered = r.score >= b.threshold;
     return {
       detector: b.id,
-      ruleId: rule,
+      ruleId: DETECTORS[b.id].ruleId,
       score: Math.round(r.score * 1e4) / 1e4,
       threshold: b.threshold,
       triggered,
       action: triggered ? b.action : 'allow',
       explanation: r.explanation,
       spans: triggered ? r.spans : [],
-      ...(message !== undefined ? { message } : {}),
-    };
-  } catch (e) {
-    detectorErrors.set(b.id, (detectorErrors.get(b.id) ?? 0) + 1);
-    const msg = e instanceof Error ? e.message : String(e);
-    return {
-      detector: b.id,
-      ruleId: 'guard.engine.detector-error',
-      score: failClosed ? 1 : 0,
-      threshold: b.threshold,
-      triggered: failClosed,
-      action: failClosed ? 'block' : 'allow',
-      explanation: `detector ${b.id} failed (${failClosed ? 'fail closed' : 'fail open'}): ${msg}`,
-      spans: [],
-      error: msg,
-      ...(message !== undefined ? { message } : {}),
+      ...where,
     };
   }
+  detectorErrors.set(b.id, (detectorErrors.get(b.id) ?? 0) + 1);
+  return {
+    detector: b.id,
+    ruleId: 'guard.engine.detector-error',
+    score: failClosed ? 1 : 0,
+    threshold: b.threshold,
+    triggered: failClosed,
+    action: failClosed ? 'block' : 'allow',
+    explanation: `detector ${b.id} failed (${failClosed ? 'fail closed' : 'fail open'}): ${r.message}`,
+    spans: [],
+    error: r.message,
+    ...where,
+  };
 }
 
 function decide(outcomes: DetectorOutcome[], signals: string[]): Decision {
@@ -186,6 +234,7 @@ export function createGuard(
   }
   const policy = parsed.data;
   const input = bind(policy.input, policy, options);
+  const asyncInput = bindAsync(policy.input, policy);
   const output = bind(policy.output, policy, options);
   const allow = compileAllowlist(policy);
   const vault = new PseudonymVault();
@@ -213,9 +262,36 @@ export function createGuard(
     return d;
   };
 
-  return {
+  const guard: Guard = {
     policy,
     vault,
+    async checkInputAsync(inp, ctx) {
+      const d = guard.checkInput(inp, ctx);
+      if (asyncInput.length === 0) return d;
+      const items =
+        typeof inp === 'string'
+          ? [{ role: ctx?.role ?? ('user' as Role), content: inp, index: undefined as number | undefined }]
+          : inp.map((m, i) => ({ ...m, index: i as number | undefined })).filter((m) => m.role !== 'system');
+      const extra: DetectorOutcome[] = [];
+      for (const b of asyncInput) {
+        for (const item of items) {
+          if (!b.roles.includes(item.role)) continue;
+          const c: GuardContext = { ...ctx, role: item.role };
+          const visible = allow.length ? applyAllowlist(item.content, allow) : item.content;
+          let r: DetectorResult | Error;
+          try {
+            r = await (await b.detector).detect(prepareInput(visible, c).normalized, c);
+          } catch (e) {
+            r = e instanceof Error ? e : new Error(String(e));
+          }
+          extra.push(toOutcome(b, r, policy.failClosed, item.index));
+        }
+      }
+      const merged = decide([...d.outcomes, ...extra], d.signals);
+      if (d.redactedText !== undefined) merged.redactedText = d.redactedText;
+      if (d.redactedMessages !== undefined) merged.redactedMessages = d.redactedMessages;
+      return merged;
+    },
     checkInput(inp, ctx) {
       if (typeof inp === 'string') {
         const c = resolveCtx(ctx, 'user');
@@ -263,6 +339,7 @@ export function createGuard(
       );
     },
   };
+  return guard;
 }
 
 const WINDOW = 2048;

@@ -54,7 +54,16 @@ export const GuardPolicy = z
   .superRefine((p, ctx) => {
     for (const key of ['input', 'output'] as const) {
       p[key].forEach((ref, i) => {
-        if (typeof ref === 'string' || !ref.options) return;
+        if (typeof ref === 'string' || !ref.options) {
+          if ((typeof ref === 'string' ? ref : ref.id) === 'transformer') {
+            ctx.addIssue({
+              code: 'custom',
+              path: [key, i],
+              message: 'transformer needs options.model and options.vocab',
+            });
+          }
+          return;
+        }
         const r = DETECTORS[ref.id].options.safeParse(ref.options);
         if (!r.success) {
           ctx.addIssue({

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { harmfulDetector } from './detectors/harmful.ts';
+import { type AsyncDetector, createTransformerDetector } from './detectors/onnx.ts';
 import {
   indirectDetector,
   injectionDetector,
@@ -27,7 +28,9 @@ interface DetectorDef<O extends z.ZodType> {
   defaultThreshold: number;
   defaultAction: Action;
   options: O;
-  create(options: z.infer<O>): Detector;
+  create?(options: z.infer<O>): Detector;
+  /** Detectors that can only run asynchronously (ONNX models): used by `checkInputAsync`. */
+  createAsync?(options: z.infer<O>): Promise<AsyncDetector>;
 }
 
 function def<O extends z.ZodType>(d: DetectorDef<O>): DetectorDef<O> {
@@ -151,6 +154,24 @@ export const DETECTORS = {
     defaultAction: 'block',
     options: z.object({ schema: z.record(z.string(), z.unknown()) }).strict(),
     create: (o) => createJsonSchemaDetector(o),
+  }),
+  transformer: def({
+    ruleId: 'guard.injection.transformer',
+    description: 'a local ONNX transformer classifier (asynchronous: checkInputAsync)',
+    roles: [...INPUT_ROLES, ...CONTENT_ROLES],
+    defaultThreshold: 0.5,
+    defaultAction: 'block',
+    options: z
+      .object({
+        model: z.string().min(1),
+        vocab: z.string().min(1),
+        maxLength: z.number().int().min(8).max(4096).optional(),
+        positiveIndex: z.number().int().min(0).optional(),
+        lowercase: z.boolean().optional(),
+        maxChunks: z.number().int().min(1).max(64).optional(),
+      })
+      .strict(),
+    createAsync: (o) => createTransformerDetector(o),
   }),
 } as const;
 
