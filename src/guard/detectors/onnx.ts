@@ -52,7 +52,7 @@ async function loadVocab(path: string): Promise<Vocab> {
     }
     if (Array.isArray(model?.vocab)) {
       kind = 'unigram';
-      model.vocab.forEach(([piece], i) => ids.set(piece, i));
+      for (const [i, [piece]] of model.vocab.entries()) ids.set(piece, i);
     } else if (model?.vocab && typeof model.vocab === 'object') {
       for (const [tok, id] of Object.entries(model.vocab)) ids.set(tok, id);
     } else throw new BulwarkError('BW_ERR_PARSE', `${path}: tokenizer.json has no model.vocab`);
