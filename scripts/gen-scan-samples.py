@@ -276,6 +276,7 @@ def gen_malicious():
     write('malicious', 'C06-legacy_eval_magic.pt', magic + lit_pickle(1001) + lit_pickle_dict() + payload + P2 + b']' + STOP, 'C06', 'critical')
     # C07 legacy tar container
     write('malicious', 'C07-legacy_tar.pt', legacy_tar(payload), 'C07', 'critical')
+    write('malicious', 'C07-legacy_tar_storage_record.pt', legacy_tar(P2 + b']' + STOP, g0('os', 'system') + args(MARK) + REDUCE), 'C07', 'critical')
     # C08 compressed joblib streams
     write('malicious', 'C08-joblib_zlib.joblib', zlib.compress(payload), 'C08', 'critical')
     write('malicious', 'C08-joblib_gzip.joblib', gzip.compress(payload), 'C08', 'critical')
@@ -372,12 +373,18 @@ def tar_of(members, links=None):
     return b.getvalue()
 
 
-def legacy_tar(main):
+def legacy_tar(main, storage_type=None):
+    # storages: count, then (key, location, storage type) and a u64 element count with raw data;
+    # tensors: count, then (key, storage id, tensor type), ndim, sizes, strides and offset.
+    st = storage_type or g0('torch', 'FloatStorage')
+    storages = P2 + b'K\x01' + STOP + P2 + MARKOP + su('0') + su('cpu') + st + TUPLE + STOP + struct.pack('<Q', 2) + b'\x00' * 8
+    tensors = P2 + b'K\x01' + STOP + P2 + MARKOP + su('t0') + su('0') + g0('torch', 'FloatTensor') + TUPLE + STOP
+    tensors += struct.pack('<ii', 1, 0) + struct.pack('<qqq', 2, 1, 0)
     return tar_of({
         'sys_info': P2 + EMPTY_DICT + su('protocol_version') + b'M' + struct.pack('<H', 1000) + SETITEM + STOP,
         'pickle': main,
-        'storages': P2 + b'K\x00' + STOP,
-        'tensors': P2 + b'K\x00' + STOP,
+        'storages': storages,
+        'tensors': tensors,
     })
 
 
@@ -586,6 +593,7 @@ def gen_benign():
     write('benign', 'model.safetensors', safetensors({'__metadata__': {'format': 'pt'}, 'w': t, 'b': {'dtype': 'F16', 'shape': [2], 'data_offsets': [16, 20]}}, b'\x00' * 20), 'control', 'clean')
     write('benign', 'model.gguf', gguf({'general.architecture': 'llama', 'tokenizer.chat_template': "{% for m in messages %}<|{{ m['role'] }}|>{{ m['content'] }}{% endfor %}"}, [('a', [8], 0), ('b', [8], 32)]), 'control', 'clean')
     write('benign', 'savedmodel_plain.pb', savedmodel(['Placeholder', 'MatMul', 'SaveV2', 'RestoreV2', 'Identity']), 'control', 'clean')
+    write('benign', 'torch_legacy_tar_layout.pt', legacy_tar(tsave(net.state_dict(), _use_new_zipfile_serialization=False)[:0] + P2 + b'}' + STOP), 'control', 'clean')
     write('benign', 'torch_in_tar.tar', tar_of({'model/weights.pt': tsave(net.state_dict())}), 'control', 'clean')
 
 

@@ -358,14 +358,91 @@ async function scanTar(
     }
     if (e.type !== '0' && e.type !== '\0' && e.type !== '7') continue;
     const body = src.slice(e.dataOffset, e.size);
-    if (torchTar && e.name.replace(/^\.\//, '') === 'storages') {
-      // count pickle, then per storage: a small pickle header followed by raw bytes; scan the first pickle.
-      await scanSource(ctx, body.slice(0, Math.min(e.size, 1 << 20)), name, depth + 1, {
-        name: 'storages.pkl',
-      });
+    const base = e.name.replace(/^\.\//, '');
+    if (torchTar && (base === 'storages' || base === 'tensors')) {
+      scanLegacyRecords(ctx, body, name, base);
       continue;
     }
     await scanSource(ctx, body, name, depth + 1, { name: e.name });
+  }
+}
+
+const ELEMENT_SIZE: Record<string, number> = {
+  DoubleStorage: 8,
+  FloatStorage: 4,
+  HalfStorage: 2,
+  BFloat16Storage: 2,
+  LongStorage: 8,
+  IntStorage: 4,
+  ShortStorage: 2,
+  CharStorage: 1,
+  ByteStorage: 1,
+  BoolStorage: 1,
+  ComplexFloatStorage: 8,
+  ComplexDoubleStorage: 16,
+};
+
+/**
+ * Legacy tar `storages` and `tensors` members interleave small pickles with binary records, as
+ * torch's legacy loader reads them: a count pickle, then per record a pickle and raw bytes.
+ * Every pickle is scanned; the raw bytes are stepped over.
+ */
+function scanLegacyRecords(
+  ctx: ScanContext,
+  src: Source,
+  member: string,
+  kind: 'storages' | 'tensors',
+): void {
+  let pos = 0;
+  const one = () => {
+    const window = src.read(pos, Math.min(src.size - pos, 1 << 20));
+    const res = scanPickleStream(ctx, window, { member, baseOffset: pos, stopAfter: 1 });
+    const p = res.pickles[0];
+    if (!p || p.end < 0) return undefined;
+    pos += p.end + 1;
+    return p.value;
+  };
+  const count = one();
+  const n = count?.t === 'int' ? Number(count.v) : -1;
+  for (let i = 0; i < n && i < ctx.limits.maxMembers; i++) {
+    if (!ctx.timeLeft(member)) return;
+    const rec = one();
+    if (!rec) return;
+    const tail = src.read(pos, 8 * 64);
+    const v = new DataView(tail.buffer, tail.byteOffset, tail.byteLength);
+    if (kind === 'storages') {
+      const t = rec.t === 'tuple' ? rec.items[2] : undefined;
+      const size = t?.t === 'global' ? ELEMENT_SIZE[t.ref.name] : undefined;
+      if (size === undefined || tail.length < 8) {
+        ctx.add('scan.file.unparseable', {
+          member,
+          offset: pos,
+          title: 'Legacy PyTorch storage record has an unknown storage type',
+        });
+        return;
+      }
+      pos += 8 + (v.getUint32(0, true) + v.getUint32(4, true) * 2 ** 32) * size;
+    } else {
+      if (tail.length < 8) return;
+      const ndim = v.getInt32(0, true);
+      if (ndim < 0 || ndim > 32) {
+        ctx.add('scan.file.unparseable', {
+          member,
+          offset: pos,
+          title: `Legacy PyTorch tensor record has ${ndim} dimensions`,
+        });
+        return;
+      }
+      pos += 8 + 16 * ndim + 8;
+    }
+    if (pos > src.size) {
+      ctx.add('scan.file.unparseable', {
+        member,
+        offset: pos,
+        title: 'Legacy PyTorch record runs past the end of its member',
+      });
+      return;
+    }
   }
 }
 
