@@ -29,7 +29,7 @@ function fixture() {
   ];
   // Token "ignore" and "instructions" push towards class 1 (injection); everything else towards 0.
   const emb: [number, number][] = vocab.map((t) =>
-    t === 'ignore' || t === 'instructions' ? [0, 12] : [1, 0],
+    t === 'ignore' || t === 'instructions' ? [0, 12] : [3, 0],
   );
   writeFileSync(join(dir, 'model.onnx'), tinyClassifierOnnx(emb));
   writeFileSync(join(dir, 'vocab.txt'), vocab.join('\n'));
