@@ -1,6 +1,8 @@
+import { fmtBytes, shortHash } from '../format.ts';
 import { Link } from '../router.tsx';
 import {
   type IntegrityStatus,
+  type RegistryVersion,
   type Run,
   type ScannedFile,
   type ScanStatus,
@@ -12,7 +14,7 @@ import {
 } from '../types.ts';
 import { Pill, SeverityBadge } from './ui.tsx';
 
-/** Badges shared by the Scans and Registry pages. */
+/** Badges and cells shared by the Scans, Scan, Model registry and Model pages. */
 
 export function scanSummary(run: Run): ScanSummary {
   return run.summary as ScanSummary;
@@ -109,3 +111,34 @@ export function IntegrityPill({ integrity }: { integrity: IntegrityStatus }) {
     </span>
   );
 }
+
+export function modelPath(name: string): string {
+  return `/registry/${encodeURIComponent(name)}`;
+}
+
+/** One row per version: its stage and what the checks at push (and the last verification) said. */
+export function VersionCells({ v }: { v: RegistryVersion }) {
+  return (
+    <>
+      <td>
+        <StagePill stage={v.stage} />
+      </td>
+      <td>
+        <SignaturePill signature={v.signature} />
+      </td>
+      <td>
+        <ScanStatusCell scan={v.scan} />
+      </td>
+      <td>{v.bom ? <Pill tone="ok">yes</Pill> : <Pill>no</Pill>}</td>
+      <td>
+        <IntegrityPill integrity={v.integrity} />
+      </td>
+      <td className="mono small" title={v.digest}>
+        {shortHash(v.digest)}
+      </td>
+      <td className="nowrap">{fmtBytes(v.size)}</td>
+    </>
+  );
+}
+
+export const VERSION_HEADERS = ['Stage', 'Signature', 'Scan', 'BOM', 'Integrity', 'Digest', 'Size'];

@@ -1,41 +1,10 @@
-import { fmtBytes, fmtTime, shortHash } from '../format.ts';
+import { fmtTime } from '../format.ts';
 import { definePage } from '../page.ts';
 import { Link } from '../router.tsx';
-import { IntegrityPill, ScanStatusCell, SignaturePill, StagePill } from '../components/scan-status.tsx';
+import { modelPath, VERSION_HEADERS, VersionCells } from '../components/model-status.tsx';
 import { useApi } from '../components/useApi.ts';
-import { Empty, ErrorBanner, Loading, PageHeader, Panel, Pill } from '../components/ui.tsx';
-import type { RegistryModel, RegistryVersion } from '../types.ts';
-
-export function modelPath(name: string): string {
-  return `/registry/${encodeURIComponent(name)}`;
-}
-
-/** One row per version: its stage and what the checks at push (and the last verification) said. */
-export function VersionCells({ v }: { v: RegistryVersion }) {
-  return (
-    <>
-      <td>
-        <StagePill stage={v.stage} />
-      </td>
-      <td>
-        <SignaturePill signature={v.signature} />
-      </td>
-      <td>
-        <ScanStatusCell scan={v.scan} />
-      </td>
-      <td>{v.bom ? <Pill tone="ok">yes</Pill> : <Pill>no</Pill>}</td>
-      <td>
-        <IntegrityPill integrity={v.integrity} />
-      </td>
-      <td className="mono small" title={v.digest}>
-        {shortHash(v.digest)}
-      </td>
-      <td className="nowrap">{fmtBytes(v.size)}</td>
-    </>
-  );
-}
-
-export const VERSION_HEADERS = ['Stage', 'Signature', 'Scan', 'BOM', 'Integrity', 'Digest', 'Size'];
+import { Empty, ErrorBanner, Loading, PageHeader, Panel } from '../components/ui.tsx';
+import type { RegistryModel } from '../types.ts';
 
 function Registry() {
   const { data, error, loading } = useApi<{ items: RegistryModel[] }>('/api/v1/registry');

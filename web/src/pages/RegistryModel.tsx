@@ -3,7 +3,7 @@ import type { ApiError } from '../api.ts';
 import { fmtAgo, fmtTime } from '../format.ts';
 import { definePage, type PageProps } from '../page.ts';
 import { Link } from '../router.tsx';
-import { StagePill } from '../components/scan-status.tsx';
+import { StagePill, VERSION_HEADERS, VersionCells } from '../components/model-status.tsx';
 import { ApiRefusal, asApiError, send } from '../components/send.ts';
 import { useApi } from '../components/useApi.ts';
 import { Empty, ErrorBanner, Loading, PageHeader, Panel, Pill } from '../components/ui.tsx';
@@ -17,7 +17,6 @@ import type {
   Stage,
   VerifyResult,
 } from '../types.ts';
-import { VERSION_HEADERS, VersionCells } from './Registry.tsx';
 
 /** Roles the server lets promote, retire and roll back (`analyst` access); verification is `write`. */
 const ACT_ROLES: readonly Role[] = ['analyst', 'admin'];

@@ -2,7 +2,7 @@ import { fmtBytes, fmtDuration, fmtTime, shortHash } from '../format.ts';
 import { definePage, type PageProps } from '../page.ts';
 import { Link } from '../router.tsx';
 import { FindingsTable } from '../components/FindingsTable.tsx';
-import { filesOf, fileCount, scanSummary, WorstBadge, worstOf } from '../components/scan-status.tsx';
+import { filesOf, fileCount, scanSummary, WorstBadge, worstOf } from '../components/model-status.tsx';
 import { usePollWhile } from '../components/usePoll.ts';
 import { useApi } from '../components/useApi.ts';
 import {

@@ -3,7 +3,7 @@ import { type ApiError, withQuery } from '../api.ts';
 import { fmtDuration, fmtTime } from '../format.ts';
 import { definePage, type PageProps } from '../page.ts';
 import { Link, navigate, setQuery } from '../router.tsx';
-import { fileCount, SeverityCounts, scanSummary, WorstBadge, worstOf } from '../components/scan-status.tsx';
+import { fileCount, SeverityCounts, scanSummary, WorstBadge, worstOf } from '../components/model-status.tsx';
 import { asApiError, send } from '../components/send.ts';
 import { usePollWhile } from '../components/usePoll.ts';
 import { useApi } from '../components/useApi.ts';
