@@ -172,6 +172,14 @@ describe('PII detector', () => {
     }
   });
 
+  it('finds phone numbers libphonenumber cannot place when the words around them say so', () => {
+    assert.deepEqual(found('Please have the manager call me at 0494 92 82 32 today'), [
+      ['phone', '0494 92 82 32'],
+    ]);
+    assert.deepEqual(found('Mobile: 03.93.92.16.85'), [['phone', '03.93.92.16.85']]);
+    assert.deepEqual(found('We shipped 0494 92 82 32 units in total'), []);
+  });
+
   it('rejects numbers that fail their checksum or format', () => {
     assert.equal(luhn('4111111111111112'), false);
     assert.equal(ibanValid('GB82 WEST 1234 5698 7654 33'), false);

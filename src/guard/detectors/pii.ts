@@ -73,10 +73,12 @@ const MATCHERS: Matcher[] = [
   },
   {
     entity: 'credit-card',
-    pattern: /\b(?:\d[ -]?){12,18}\d\b/g,
+    gate: (t) => /\d{4}/.test(t),
+    pattern: /\b(?:\d[ -]?){11,18}\d\b/g,
     valid: (m) => {
       const d = m.replace(/\D/g, '');
-      return d.length >= 13 && d.length <= 19 && /^[2-6]/.test(d) && luhn(d);
+      // Maestro and JCB numbers can be 12 or 15 digits; JCB's old range starts 1800 or 2131.
+      return d.length >= 12 && d.length <= 19 && (/^[2-6]/.test(d) || d.startsWith('1800')) && luhn(d);
     },
   },
   {
@@ -122,6 +124,29 @@ const MATCHERS: Matcher[] = [
 
 const PHONE_HINT = /(?:\d[\s().-]*){7,}/;
 
+// Numbers that libphonenumber cannot place (no country code, unknown ranges) still count as phone
+// numbers when the words around them say so ("Phone:", "call me on", "… fax").
+const PHONE_LOOSE =
+  /(?<![\w+.-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,4}\)[\s.-]?)?\d{2,5}(?:[\s.-]\(?\d{1,5}\)?){0,5}(?:\s?(?:x|ext\.?)\s?\d{1,5})?(?![\w])/g;
+const PHONE_BEFORE =
+  /(?:phone|call|mobile|cell|desk|fax|tel|telephone|messages? to|answering at|registered|contact|reach|whatsapp|sms|text me|number)(?:\W+\w{1,4}){0,3}\W{0,6}$/i;
+const PHONE_AFTER = /^\W{0,3}(?:office|fax|mobile|mobi|cell|home|work|desk)/i;
+
+function loosePhones(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(PHONE_LOOSE)) {
+    const digits = m[0].replace(/\D/g, '').length;
+    if (digits < 7 || digits > 15) continue;
+    if (/^\d{4}-\d{2}-\d{2}/.test(m[0]) || /^\d{1,2}[:.]\d{2}$/.test(m[0])) continue;
+    const before = text.slice(Math.max(0, m.index - 40), m.index);
+    const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
+    if (m[0].startsWith('+') || PHONE_BEFORE.test(before) || PHONE_AFTER.test(after)) {
+      out.push({ start: m.index, end: m.index + m[0].trimEnd().length });
+    }
+  }
+  return out;
+}
+
 // compromise is loaded only when a policy asks for names or places: it costs ~1 ms per KB.
 let nlp: ((text: string) => any) | undefined;
 function loadNlp(): (text: string) => any {
@@ -156,6 +181,9 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
     for (const p of findPhoneNumbersInText(text, { defaultCountry: (options.region ?? 'US') as any })) {
       if (!taken(p.startsAt, p.endsAt))
         spans.push({ start: p.startsAt, end: p.endsAt, label: 'phone', detector: 'pii' });
+    }
+    for (const p of loosePhones(text)) {
+      if (!taken(p.start, p.end)) spans.push({ ...p, label: 'phone', detector: 'pii' });
     }
   }
   if (want.has('person') || want.has('location')) {
