@@ -409,6 +409,7 @@ describe(`scans API on ${DB}`, () => {
               paths: p.paths as string[],
               actor: String(p.actor),
               runId: String(p.runId),
+              ...(p.model ? { model: String(p.model) } : {}),
             })
           ).run.id,
       },
@@ -444,7 +445,7 @@ describe(`scans API on ${DB}`, () => {
       method: 'POST',
       url: '/api/v1/scans',
       headers: h,
-      payload: { path: join(dir, 'weights.pt') },
+      payload: { path: join(dir, 'weights.pt'), model: 'resnet-ft' },
     });
     assert.equal(r.statusCode, 202, r.body);
     const runId = r.json().run.id;
@@ -455,6 +456,11 @@ describe(`scans API on ${DB}`, () => {
         .status;
     }
     assert.equal(status, 'succeeded');
+    assert.equal(
+      (await t.store.runs.get(runId)).assetId,
+      asset!.id,
+      'the queued scan is linked to its model',
+    );
     r = await app.inject({ method: 'GET', url: `/api/v1/scans/${runId}`, headers: h });
     assert.ok(r.json().findings.some((f: { severity: string }) => f.severity === 'critical'));
     r = await app.inject({

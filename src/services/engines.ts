@@ -33,10 +33,7 @@ export async function verifyAgainstTrustedKeys(
 /** The engines the registry uses in the CLI and the server. */
 export function defaultRegistryEngines(): RegistryEngines {
   return {
-    scan: async (path) => {
-      const report = await scanPaths([path]);
-      return { findings: report.findings, summary: { ...report.summary } };
-    },
+    scan: (path) => scanPaths([path]),
     verifySignature: verifyAgainstTrustedKeys,
     buildBom: (path, options) =>
       buildBom(path, options.requirements ? { dependencyFiles: options.requirements } : {}),

@@ -22,6 +22,8 @@ import {
   STAGES,
   type Stage,
 } from '../sign/index.ts';
+import type { ScanReport } from '../scan/index.ts';
+import { recordScan } from './scans.ts';
 import type { ManifestEntry, RegistryVersion, ScanStatus, SignatureStatus, Store } from '../store/index.ts';
 
 /**
@@ -111,7 +113,7 @@ export const REGISTRY_RULES = defineRules({
 
 /** What the registry needs from the engines, injected so tests and the server can choose. */
 export interface RegistryEngines {
-  scan?: (path: string) => Promise<{ findings: Finding[]; summary: Record<string, unknown> }>;
+  scan?: (path: string) => Promise<ScanReport>;
   verifySignature?: (
     path: string,
     signaturePath: string | undefined,
@@ -179,15 +181,14 @@ export function createRegistryService(opts: {
     return { asset, v };
   }
 
-  async function runScan(assetId: string, path: string): Promise<ScanStatus> {
+  async function runScan(assetId: string, path: string, actor: string): Promise<ScanStatus> {
     if (!engines.scan) return { status: 'not-scanned' };
     const run = await store.runs.start({ engine: 'scan', assetId, target: path });
     try {
-      const r = await engines.scan(path);
-      await store.findings.insertMany(r.findings, { runId: run.id, assetId });
-      const counts = countBySeverity(r.findings);
-      await store.runs.finish(run.id, { status: 'succeeded', summary: { ...r.summary, bySeverity: counts } });
-      const worst = maxSeverity(r.findings.map((f) => f.severity));
+      const report = await engines.scan(path);
+      await recordScan(store, { report, target: path, assetId, actor, runId: run.id });
+      const counts = countBySeverity(report.findings);
+      const worst = maxSeverity(report.findings.map((f) => f.severity));
       return {
         status: worst && worst !== 'info' ? 'findings' : 'clean',
         runId: run.id,
@@ -273,7 +274,7 @@ export function createRegistryService(opts: {
         },
         input.actor,
       );
-      const scan = await runScan(asset.id, src);
+      const scan = await runScan(asset.id, src, input.actor);
       const bom = engines.buildBom
         ? await engines.buildBom(src, input.requirements ? { requirements: input.requirements } : {})
         : null;

@@ -8,21 +8,35 @@ import type { Store } from '../store/index.ts';
  */
 export async function recordScan(
   store: Store,
-  input: { report: ScanReport; target: string; model?: string; actor: string; runId?: string },
+  input: {
+    report: ScanReport;
+    target: string;
+    model?: string;
+    assetId?: string;
+    actor: string;
+    runId?: string;
+  },
 ): Promise<{ run: Run; assetId?: string }> {
-  let assetId: string | undefined;
+  let assetId = input.assetId;
   let ref: AssetRef | undefined;
-  if (input.model) {
-    const { asset } = await store.assets.upsert(
-      { kind: 'model', name: input.model, uri: input.target },
-      input.actor,
-    );
+  if (assetId) {
+    const asset = await store.assets.get(assetId);
+    ref = { id: asset.id, kind: asset.kind, name: asset.name };
+  } else if (input.model) {
+    // Found or created, never rewritten: a scan is not an administrative change of the asset.
+    const asset =
+      (await store.assets.getByName('model', input.model)) ??
+      (await store.assets.create({ kind: 'model', name: input.model, uri: input.target }, input.actor));
     assetId = asset.id;
     ref = { id: asset.id, kind: 'model', name: asset.name };
   }
-  const run = input.runId
+  let run = input.runId
     ? await store.runs.get(input.runId)
     : await store.runs.start({ engine: 'scan', target: input.target, ...(assetId ? { assetId } : {}) });
+  if (assetId && run.assetId !== assetId) {
+    await store.runs.setAsset(run.id, assetId);
+    run = await store.runs.get(run.id);
+  }
   const findings: Finding[] = ref
     ? input.report.findings.map((f) => ({ ...f, asset: f.asset ?? ref }))
     : input.report.findings;

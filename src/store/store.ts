@@ -430,6 +430,11 @@ export function createStore(db: Db, options: StoreOptions = {}) {
       return runs.get(id);
     },
 
+    /** Links a run to its asset once known (a queued scan learns its model when it runs). */
+    async setAsset(id: string, assetId: string): Promise<void> {
+      await db.run('UPDATE runs SET asset_id = ? WHERE id = ?', [assetId, id]);
+    },
+
     async get(id: string): Promise<Run> {
       const r = await db.get<Row>('SELECT * FROM runs WHERE id = ?', [id]);
       if (!r) throw new NotFoundError('run', id);
