@@ -5,7 +5,6 @@ import {
   BulwarkError,
   countBySeverity,
   defineRules,
-  type Finding,
   makeFinding,
   maxSeverity,
   sha256Path,
