@@ -140,7 +140,7 @@ describe(`store on ${DB}`, () => {
     const { key, info } = await store.keys.create({ name: 'ci', role: 'service' }, 'tester');
     assert.match(key, /^bwk_[0-9A-Z]{26}_[A-Za-z0-9_-]{43}$/);
     const raw = await store.db.all<Record<string, unknown>>('SELECT * FROM api_keys');
-    assert.ok(!JSON.stringify(raw).includes(key.split('_')[2]!), 'the secret is not stored');
+    assert.ok(!JSON.stringify(raw).includes(key.slice(key.indexOf('_', 4) + 1)), 'the secret is not stored');
     assert.equal((await store.keys.authenticate(key))?.role, 'service');
     assert.equal(
       await store.keys.authenticate(`${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`),
