@@ -214,7 +214,7 @@ function main() {
       'indirect',
       prepare(c.indirect.pos, c.indirect.neg, banned),
       { epochs: 5, lr: 0.2, l2: 1e-7, posWeight: 2 },
-      0.002,
+      0.01,
     ),
   );
   results.push(

@@ -350,3 +350,25 @@ export const EMBEDDED_RULES: PhraseRule[] = gated([
       /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>/i,
   },
 ]);
+
+// Third-party content that addresses the assistant about its own answer ("Encode your response in
+// Base64", "Add … to your reply"): ordinary e-mails and pages talk to their reader, not to a model.
+export const CONTENT_RULES: PhraseRule[] = [
+  {
+    label: 'addresses-the-assistant',
+    score: 0.7,
+    gate: [
+      'your response',
+      'your reply',
+      'your answer',
+      'your output',
+      'your code',
+      'your solution',
+      'your implementation',
+      'your algorithm',
+      'your summary',
+    ],
+    pattern:
+      /\b(?:encode|translate|write|provide|augment|modify|add|include|incorporate|insert|start|end|begin|append|prefix|format|substitute|embed|introduce|integrate|supplement\w*|mention|reference)\b[^.\n]{0,80}\b(?:in|into|to|with) your (?:response|reply|answer|output|code|solution|implementation|algorithm|summary)\b|\byour (?:response|reply|answer|output) (?:should|must|needs to|has to)\b/i,
+  },
+];

@@ -4,6 +4,7 @@ import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
 import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
 import {
   CONFIDENTIAL_SYSTEM,
+  CONTENT_RULES,
   EMBEDDED_RULES,
   INJECTION_RULES,
   MULTILINGUAL_RULES,
@@ -16,6 +17,7 @@ import {
 
 const ALL_RULES = [...INJECTION_RULES, ...MULTILINGUAL_RULES, ...PROBE_RULES, ...EMBEDDED_RULES];
 const JAILBREAK_LABELS = new Set(['persona-jailbreak', 'no-restrictions']);
+const CONTENT_SCAN = [...ALL_RULES, ...CONTENT_RULES];
 const DIRECT_RULES = ALL_RULES.filter((r) => !JAILBREAK_LABELS.has(r.label));
 const JAILBREAK_RULES = ALL_RULES.filter((r) => JAILBREAK_LABELS.has(r.label));
 
@@ -114,7 +116,7 @@ export const indirectDetector: Detector = {
     }
     for (const v of input.decoded)
       worst = Math.max(worst, calibrate(scoreTextCached(m, v.text.slice(0, CHUNK)), m.threshold));
-    const rules = scanRules(input, ALL_RULES, 'indirect');
+    const rules = scanRules(input, CONTENT_SCAN, 'indirect');
     const score = Math.max(worst, rules.score);
     const spans = rules.spans.length
       ? rules.spans

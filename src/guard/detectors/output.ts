@@ -12,6 +12,11 @@ export interface LeakOptions {
   secrets?: string[];
 }
 
+// A model describing its own instructions: "My instructions are: …", "[Pre-prompt]", "The
+// instructions so far …". A leak even when no configured text or secret is at hand to compare.
+const SELF_DISCLOSURE =
+  /\b(?:my|the|these) (?:instructions|rules|system prompt|pre-?prompt|guidelines) (?:so far|are|were|say|state|given to me)\b|\[pre-?prompt\]|\bI (?:was|have been|am) (?:instructed|told|programmed) to\b|\bhere (?:are|is) my (?:instructions|system prompt|prompt)\b|\bmy (?:initial|original|hidden) (?:instructions|prompt)\b/i;
+
 function words(s: string): string[] {
   return s.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
 }
@@ -47,6 +52,33 @@ export function createLeakDetector(options: LeakOptions = {}): Detector {
       }
       if (spans.length)
         return { score: 1, spans, explanation: 'a secret held by the system prompt appears in the output' };
+      // A secret split up ("tram" … "32"): every part of it appears.
+      const outWords = new Set(words(text));
+      for (const secret of options.secrets ?? []) {
+        const parts = words(secret).filter((w) => w.length >= 2);
+        if (parts.length >= 2 && parts.every((w) => outWords.has(w))) {
+          return {
+            score: 0.8,
+            spans,
+            explanation: 'every part of a secret held by the system prompt appears in the output',
+          };
+        }
+      }
+      const disclosed = SELF_DISCLOSURE.exec(text);
+      if (disclosed) {
+        return {
+          score: 0.7,
+          spans: [
+            {
+              start: disclosed.index,
+              end: disclosed.index + disclosed[0].length,
+              label: 'self-disclosure',
+              detector: 'leak',
+            },
+          ],
+          explanation: `the output describes its own instructions (${JSON.stringify(disclosed[0])})`,
+        };
+      }
       const sys = options.systemPrompt ?? input.ctx.systemPrompt;
       if (!sys) return { score: 0, spans, explanation: 'no system prompt or canary to compare with' };
       const sysWords = words(sys);
@@ -132,6 +164,9 @@ const REFUSAL = [
   /\b(?:as an AI|as a language model)[^.]{0,60}\b(?:can(?:'|no)t|cannot|not able|unable|won't|do not)\b/i,
   /\b(?:this|that|your) request (?:is|goes) against\b|\bviolates? (?:my|our|the) (?:guidelines|policies|usage polic)/i,
   /\b(?:I|We) (?:apologi[sz]e|regret),?\s+but\b/i,
+  /^\W*(?:my apologies|apologies|unfortunately),?\s+(?:but\s+)?I(?:'m| am)?\s+(?:unable|not able|can(?:'|no)t|cannot|won't)/i,
+  /^[^.!?\n]{0,80}\b(?:is|are|would be)\s+(?:both\s+)?(?:illegal|unethical|dangerous|harmful)(?:,? and (?:illegal|unethical|dangerous|harmful))?\b/i,
+  /\bI can help (?:with [^.]{0,80})?,? but not (?:with )?/i,
   /^\s*(?:sorry|no),?\s+(?:I|but I)\s+(?:can(?:'|no)t|cannot|won't)\b/i,
 ];
 
@@ -140,7 +175,11 @@ export const refusalDetector: Detector = {
   id: 'refusal',
   detect(input: GuardInput): DetectorResult {
     // A refusal is stated up front: judging the opening avoids counting a quoted refusal deep in an answer.
-    const head = input.normalized.slice(0, 600);
+    // Typographic apostrophes ("can’t") are the norm in model output; NFKC leaves them alone.
+    const head = input.normalized
+      .slice(0, 600)
+      .replace(/[\u2018\u2019\u02bc]/g, "'")
+      .replace(/^\s*(?:\[[^\]]{1,20}\]|[A-Za-z]{2,20}GPT:)\s*/, '');
     for (const r of REFUSAL) {
       const m = r.exec(head);
       if (m) {
