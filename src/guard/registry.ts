@@ -77,7 +77,9 @@ export const DETECTORS = {
     description: 'asks for what the system prompt keeps confidential (needs the system prompt)',
     roles: INPUT_ROLES,
     defaultThreshold: 0.5,
-    defaultAction: 'block',
+    // Flag, not block, by default: benign questions about e-mail or addresses also match when the
+    // system prompt holds such data (about 5% of benign prompts in bench:guard's pairing).
+    defaultAction: 'flag',
     options: none,
     create: () => secretProbeDetector,
   }),

@@ -55,6 +55,7 @@ const GATES: Record<string, string[]> = {
     'mode',
     'access',
     'reset',
+    'override',
   ],
   'payload-splitting': ['strings', '+'],
   'bribe-or-threat': ['give you', 'pay you', 'tip you', 'shut', 'turn you', 'delete', 'punish'],
@@ -335,7 +336,7 @@ export const EMBEDDED_RULES: PhraseRule[] = gated([
     label: 'embedded-override',
     score: 0.85,
     pattern:
-      /\b(?:ignore|disregard|forget)\s+(?:the|this|that|all|any)\s+(?:\w+\s+){0,2}?(?:webpage|page|function|code|document|text|email|e-mail|content|article|paper|table|file|data|question|request|task|prompt|conversation|above|below)s?\s*(?:and|,|\.|;|:)\s*(?:instead\s+)?(?:just\s+)?(?:say|state|print|output|respond|reply|write|tell|return|answer|claim|report|translate|summari[sz]e|send|include)\b/i,
+      /\b(?:ignore|disregard|forget)\s+(?:the|this|that|all|any)\s+(?:\w+\s+){0,2}?(?:webpage|website|page|function|code|document|text|email|e-mail|message|content|article|paper|resume|table|file|data|question|request|task|prompt|conversation|summary|above|below)s?\s*(?:and|,|\.|;|:)\s*(?:instead\s+)?(?:just\s+)?(?:say|state|print|output|respond|reply|write|tell|return|answer|claim|report|translate|summari[sz]e|send|include)\b/i,
   },
   {
     label: 'regardless-of-instructions',
@@ -347,7 +348,7 @@ export const EMBEDDED_RULES: PhraseRule[] = gated([
     label: 'fake-authority',
     score: 0.75,
     pattern:
-      /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>/i,
+      /\bas (?:your|the) (?:creator|developer|administrator|admin|owner|programmer|maker)\b|<\s*(?:god|system|admin|developer|debug|root)\s*mode\s*>|\b(?:developer|admin|administrator|system|training data|security)\s+(?:mode\s+)?override\b/i,
   },
 ]);
 
