@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import { findPhoneNumbersInText } from 'libphonenumber-js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
 
 export const PII_ENTITIES = [
@@ -132,17 +132,29 @@ const PHONE_BEFORE =
   /(?:phone|call|mobile|cell|desk|fax|tel|telephone|messages? to|answering at|registered|contact|reach|whatsapp|sms|text me|number)(?:\W+\w{1,4}){0,3}\W{0,6}$/i;
 const PHONE_AFTER = /^\W{0,3}(?:office|fax|mobile|mobi|cell|home|work|desk)/i;
 
-function loosePhones(text: string): { start: number; end: number }[] {
+// Written like a phone number: international with +, or the NANP shape. Such candidates are checked
+// against libphonenumber's numbering plans; others need the context words. Scanning only candidates
+// (not every digit run, as findPhoneNumbersInText does) keeps number-heavy tables fast.
+const PHONE_SHAPED = /^(?:\+\d[\d\s().-]{6,}|\(?\d{3}\)?[\s.-]?\d{3}[\s.-]\d{4})$/;
+
+function phones(text: string, region: string): { start: number; end: number }[] {
   const out: { start: number; end: number }[] = [];
   for (const m of text.matchAll(PHONE_LOOSE)) {
-    const digits = m[0].replace(/\D/g, '').length;
+    const candidate = m[0].trimEnd();
+    const digits = candidate.replace(/\D/g, '').length;
     if (digits < 7 || digits > 15) continue;
-    if (/^\d{4}-\d{2}-\d{2}/.test(m[0]) || /^\d{1,2}[:.]\d{2}$/.test(m[0])) continue;
+    if (/^\d{4}-\d{2}-\d{2}/.test(candidate) || /^\d{1,2}[:.]\d{2}$/.test(candidate)) continue;
     const before = text.slice(Math.max(0, m.index - 40), m.index);
     const after = text.slice(m.index + m[0].length, m.index + m[0].length + 12);
-    if (m[0].startsWith('+') || PHONE_BEFORE.test(before) || PHONE_AFTER.test(after)) {
-      out.push({ start: m.index, end: m.index + m[0].trimEnd().length });
+    let ok = PHONE_BEFORE.test(before) || PHONE_AFTER.test(after);
+    if (!ok && PHONE_SHAPED.test(candidate)) {
+      ok =
+        parsePhoneNumberFromString(
+          candidate,
+          region as Parameters<typeof parsePhoneNumberFromString>[1],
+        )?.isValid() ?? false;
     }
+    if (ok) out.push({ start: m.index, end: m.index + candidate.length });
   }
   return out;
 }
@@ -178,11 +190,7 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
     }
   }
   if (want.has('phone') && PHONE_HINT.test(text)) {
-    for (const p of findPhoneNumbersInText(text, { defaultCountry: (options.region ?? 'US') as any })) {
-      if (!taken(p.startsAt, p.endsAt))
-        spans.push({ start: p.startsAt, end: p.endsAt, label: 'phone', detector: 'pii' });
-    }
-    for (const p of loosePhones(text)) {
+    for (const p of phones(text, options.region ?? 'US')) {
       if (!taken(p.start, p.end)) spans.push({ ...p, label: 'phone', detector: 'pii' });
     }
   }
