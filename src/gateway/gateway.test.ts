@@ -350,6 +350,40 @@ describe('input and output policy', () => {
   });
 });
 
+describe('fail closed', () => {
+  test('a stream event the guard cannot read cuts the stream off when the route fails closed', async () => {
+    const up = await startStubUpstream({
+      handler: (_req, _body, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(
+          `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content: 'fine so far. ' } }] })}\n\n`,
+        );
+        res.end('data: <not json: could hide anything>\n\ndata: [DONE]\n\n');
+      },
+    });
+    const closed = await harness({ policy: 'default' }, {}, up);
+    try {
+      const r = await chat(closed, 'hello', { stream: true });
+      assert.match(r.text, /event: error/);
+      assert.doesNotMatch(r.text, /not json|\[DONE\]/);
+      const metrics = await (
+        await fetch(`${closed.url}/metrics`, { headers: { authorization: `Bearer ${serviceKey}` } })
+      ).text();
+      assert.match(metrics, /bulwark_gateway_detector_errors_total\{route="\/v1",detector="pipeline"\} 1/);
+    } finally {
+      await closed.gw.close();
+    }
+    const open = await harness({ policy: 'default', failClosed: false }, {}, up);
+    try {
+      const r = await chat(open, 'hello', { stream: true });
+      assert.doesNotMatch(r.text, /event: error/);
+      assert.match(r.text, /data: \[DONE\]/);
+    } finally {
+      await open.close();
+    }
+  });
+});
+
 describe('shadow mode', () => {
   test('records the decision and never blocks', async () => {
     const h = await harness({ policy: 'default', shadow: true });

@@ -244,6 +244,10 @@ function guarded(c: Call, fn: () => Decision): Decision {
   }
 }
 
+function unreadable(): never {
+  throw new Error('upstream stream event is not JSON, so it cannot be checked');
+}
+
 function upstreamFailed(c: Call, e: unknown): never {
   const kind = e instanceof UpstreamError ? e.kind : 'reset';
   c.shared.metrics.upstreamErrors.inc({ route: c.rt.name, kind });
@@ -388,6 +392,8 @@ async function relayStream(
         } catch {
           payload = undefined;
         }
+        // An event the gateway cannot read cannot be checked: it counts as a failed detector.
+        if (checker && ev.data && !payload && !judge(guarded(c, () => unreadable()))) break outer;
         const text = payload ? chunkText(payload) : '';
         if (checker && text && !judge(guarded(c, () => checker.push(text)))) break outer;
         held.push({ raw: ev.raw, payload, text, start: total });
