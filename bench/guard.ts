@@ -4,7 +4,7 @@
 // and a bare regex pass over the same text for latency. Data: BULWARK_DATA (default ../shared/data).
 import { execSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createGuard, findPii, type PiiEntity } from '../src/guard/index.ts';
 import { createLeakDetector, refusalDetector } from '../src/guard/detectors/output.ts';
@@ -36,7 +36,7 @@ function metrics(pos: number[], neg: number[], threshold = 0.5): Metrics {
   const fp = neg.filter((s) => s >= threshold).length;
   const recall = pos.length ? tp / pos.length : undefined;
   const fpr = neg.length ? fp / neg.length : undefined;
-  const precision = tp + fp ? tp / (tp + fp) : undefined;
+  const precision = pos.length && tp + fp ? tp / (tp + fp) : undefined;
   const f1 =
     recall !== undefined && precision !== undefined && recall + precision > 0
       ? (2 * recall * precision) / (recall + precision)
@@ -353,7 +353,9 @@ console.log(
 );
 for (const p of piiRows)
   console.log(`${p.entity} | ${p.support} | ${f(p.precision)} | ${f(p.recall)} | ${f(p.f1)}`);
-console.log('\nLatency, one core (ms per request)\n\ncase | p50 | p99 | req/s | MB/s | p50 vs baseline');
+console.log(
+  `\nLatency, one core (ms per request; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)\n\ncase | p50 | p99 | req/s | MB/s | p50 vs baseline`,
+);
 for (const l of latency)
   console.log(
     `${l.label} | ${f(l.p50, 4)} | ${f(l.p99, 4)} | ${l.perSecond.toFixed(0)} | ${f(l.mbPerSecond, 1)} | ${(l.p50 / latency[0]!.p50).toFixed(0)}x`,
@@ -378,6 +380,7 @@ writeFileSync(
         cores: cpus().length,
         cpu: cpus()[0]?.model,
         memoryBytes: totalmem(),
+        loadAverage: loadavg(),
         node: process.version,
       },
       commit,

@@ -220,9 +220,10 @@ function main() {
   results.push(
     train(
       'harmful',
-      prepare(c.harmful.pos, c.harmful.neg, banned),
+      prepare(c.harmful.pos, c.harmful.neg, banned, CAL_SOURCES),
       { epochs: 6, lr: 0.2, l2: 1e-7, posWeight: 6 },
       0.005,
+      0.01,
     ),
   );
   writeFileSync(resolve(OUT, 'MODEL_CARD.md'), modelCard(results, (Date.now() - started) / 1000));
@@ -266,7 +267,7 @@ ${results
     (r) => `## ${r.id}
 Threshold ${r.threshold} (validation false-positive rate ≤ target). Validation: recall ${r.metrics.validation.recall.toFixed(3)},
 false-positive rate ${r.metrics.validation.fpr.toFixed(4)} on ${r.metrics.validation.valPos} positives / ${r.metrics.validation.valNeg} negatives;
-false-positive rate ${r.metrics.validation.calFpr.toFixed(4)} on ${r.metrics.validation.calNeg} negatives from sources held out of training (${r.id === 'injection' ? CAL_SOURCES.join(', ') : 'none'}).
+false-positive rate ${r.metrics.validation.calFpr.toFixed(4)} on ${r.metrics.validation.calNeg} negatives from sources held out of training (${r.metrics.validation.calNeg ? CAL_SOURCES.join(', ') : 'none'}).
 Training rows: ${r.metrics.train.total} (${r.metrics.train.positives} positive). Dropped: ${r.metrics.dropped.duplicates} duplicates,
 ${r.metrics.dropped.evalOverlap} evaluation overlaps, ${r.metrics.dropped.conflicts} negative rows equal to a positive.
 
