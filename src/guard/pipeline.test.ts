@@ -157,3 +157,40 @@ describe('guard pipeline', () => {
     assert.equal(f.location.requestId, 'r1');
   });
 });
+
+describe('guard pipeline on arbitrary input', () => {
+  it('never throws, always decides, and keeps spans inside the text', async () => {
+    const fc = (await import('fast-check')).default;
+    const g = createGuard({ output: ['leak', 'pii', 'secrets', 'exfil-links', 'refusal'] });
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 3000 }),
+        fc.constantFrom('user', 'document') as never,
+        (s: string, role: 'user' | 'document') => {
+          const d = g.checkInput(s, { role });
+          assert.ok(['allow', 'flag', 'redact', 'block'].includes(d.action));
+          assert.equal(d.errors, 0);
+          for (const sp of d.spans) assert.ok(sp.start >= 0 && sp.end <= s.length && sp.start <= sp.end);
+          const o = g.checkOutput(s);
+          assert.equal(o.errors, 0);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('streams arbitrary chunks without errors and ends with the same verdict as a whole check', async () => {
+    const fc = (await import('fast-check')).default;
+    const g = createGuard({ output: ['pii', 'secrets', 'exfil-links'] });
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 200 }), { maxLength: 20 }), (chunks) => {
+        const s = g.stream();
+        for (const c of chunks) assert.equal(s.push(c).errors, 0);
+        const end = s.end();
+        const whole = g.checkOutput(chunks.join(''));
+        if (!end.blocked) assert.equal(end.action, whole.action);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -287,6 +287,14 @@ export function matchRules(
 // bribes and threats aimed at a secret, payload splitting.
 export const PROBE_RULES: PhraseRule[] = gated([
   {
+    // "DAN" in capitals next to "AI" survives translation ("… modelo ng AI na kilala bilang DAN").
+    label: 'dan-persona',
+    score: 0.8,
+    gate: ['dan'],
+    pattern:
+      /\bDAN\b[^\n]{0,80}?\b(?:AI|IA|ИИ|KI|YZ|AI's)\b|\b(?:AI|IA|ИИ|KI|YZ)\b[^\n]{0,80}?\bDAN\b|\bDAN\b\s*\(/,
+  },
+  {
     label: 'asks-for-secret',
     score: 0.7,
     pattern:
