@@ -85,16 +85,24 @@ export const injectionDetector: Detector = {
   stream: (ctx) => streamModel('injection', 'injection', ctx),
 };
 
-/** Jailbreaks: persona and "no restrictions" templates; shares the classifier score with `injection`. */
+/**
+ * Jailbreaks: persona and "no restrictions" templates. Shares the classifier with `injection`, but only
+ * for template-length text (jailbreaks are long role set-ups), so that a one-line override is reported
+ * once, as an injection, not twice.
+ */
 export const jailbreakDetector: Detector = {
   id: 'jailbreak',
   detect(input) {
-    const { score: p, layer } = modelScore('injection', input);
     const rules = scanRules(input, JAILBREAK_RULES, 'jailbreak');
+    if (input.normalized.length < TEMPLATE_LENGTH && rules.score === 0) {
+      return { score: 0, spans: [], explanation: 'short text without jailbreak markers (see injection)' };
+    }
+    const { score: p, layer } = modelScore('injection', input);
     return combine(p, model('injection').threshold, layer, rules, input.normalized);
   },
 };
 
+const TEMPLATE_LENGTH = 300;
 const CHUNK = 1200;
 const OVERLAP = 200;
 
