@@ -3,12 +3,12 @@
 // how many of the labelled real model files in $BULWARK_DATA/model-samples/picklescan it finds.
 // Tree size: BULWARK_BENCH_COPIES fixture copies (default 200) + as many source files + two large
 // weight files of BULWARK_BENCH_MB MiB each (default 128).
-import { execSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { writeResult } from './lib.ts';
 import { listFiles, sha256File } from '../src/core/index.ts';
 import { buildFixture, safetensorsBytes } from '../src/discover/fixture.ts';
 import { discover } from '../src/discover/index.ts';
@@ -135,44 +135,23 @@ try {
     console.log(`picklescan samples: ${recall.found}/${recall.labelled} labelled model files found`);
   else console.log(`no data at ${SAMPLES}: recall on real model files not measured`);
 
-  let commit = 'unknown';
-  try {
-    commit = execSync('git rev-parse HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {}
-  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-  writeFileSync(
-    join(ROOT, 'bench', 'results', 'discover.json'),
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        machine: {
-          cores: cpus().length,
-          cpu: cpus()[0]?.model,
-          memoryBytes: totalmem(),
-          node: process.version,
-        },
-        commit,
-        tree: { files: files.length, bytes: totalBytes, services: COPIES, weightMiB: MB },
-        loadAverage: loadavg(),
-        figures: rows.map(([name, ms, cpu, ratio]) => ({
-          name,
-          ms: Math.round(ms),
-          cpuMs: Math.round(cpu),
-          filesPerS: Math.round((files.length / ms) * 1000),
-          mibPerS: Math.round(mib / (ms / 1000)),
-          ratioToBaseline: Number(ratio.toFixed(3)),
-        })),
-        found: {
-          assets: full.assets.length,
-          findings: full.findings.length,
-          quickAssets: quick.assets.length,
-        },
-        picklescanRecall: recall ?? null,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResult('discover', {
+    tree: { files: files.length, bytes: totalBytes, services: COPIES, weightMiB: MB },
+    figures: rows.map(([name, ms, cpu, ratio]) => ({
+      name,
+      ms: Math.round(ms),
+      cpuMs: Math.round(cpu),
+      filesPerS: Math.round((files.length / ms) * 1000),
+      mibPerS: Math.round(mib / (ms / 1000)),
+      ratioToBaseline: Number(ratio.toFixed(3)),
+    })),
+    found: {
+      assets: full.assets.length,
+      findings: full.findings.length,
+      quickAssets: quick.assets.length,
+    },
+    picklescanRecall: recall ?? null,
+  });
   if (!recall) process.exitCode = 1;
 } finally {
   await rm(work, { recursive: true, force: true });

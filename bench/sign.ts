@@ -1,12 +1,13 @@
 // `npm run bench:sign`: encryption at rest and model signing on a 1 GiB file, each in its own child
 // process so peak RSS is measured per operation. Baseline in the same run: a plain streamed copy
 // (read + write) and a plain SHA-256 pass over the same file. Size: BULWARK_BENCH_MB (default 1024).
-import { execSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, mkdtemp, open, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { writeResult } from './lib.ts';
 import { pipeline } from 'node:stream/promises';
 
 const MB = Number(process.env.BULWARK_BENCH_MB ?? 1024);
@@ -86,37 +87,17 @@ try {
   console.log(
     `peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB: ${peak < 200 * 2 ** 20 ? 'within' : 'OVER'} the 200 MB budget`,
   );
-  let commit = 'unknown';
-  try {
-    commit = execSync('git rev-parse HEAD', { cwd: ROOT, encoding: 'utf8' }).trim();
-  } catch {}
-  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
-  await writeFile(
-    join(ROOT, 'bench', 'results', 'sign.json'),
-    `${JSON.stringify(
-      {
-        date: new Date().toISOString(),
-        machine: {
-          cores: cpus().length,
-          cpu: cpus()[0]?.model,
-          memoryBytes: totalmem(),
-          node: process.version,
-        },
-        commit,
-        fileBytes: bytes,
-        figures: rows.map(([name, ms, rate, ratio, rss]) => ({
-          name,
-          ms: Math.round(ms),
-          mibPerS: Math.round(rate),
-          ratioToBaseline: Number(ratio.toFixed(3)),
-          peakRssBytes: Number.isNaN(rss) ? null : rss,
-        })),
-        withinMemoryBudget: peak < 200 * 2 ** 20,
-      },
-      null,
-      2,
-    )}\n`,
-  );
+  writeResult('sign', {
+    fileBytes: bytes,
+    figures: rows.map(([name, ms, rate, ratio, rss]) => ({
+      name,
+      ms: Math.round(ms),
+      mibPerS: Math.round(rate),
+      ratioToBaseline: Number(ratio.toFixed(3)),
+      peakRssBytes: Number.isNaN(rss) ? null : rss,
+    })),
+    withinMemoryBudget: peak < 200 * 2 ** 20,
+  });
   if (peak >= 200 * 2 ** 20) process.exitCode = 1;
 } finally {
   await rm(work, { recursive: true, force: true });
