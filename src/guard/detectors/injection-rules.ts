@@ -285,7 +285,46 @@ export function matchRules(
 
 // Social-engineering forms from prompt-injection test suites: claimed authority, special "modes",
 // bribes and threats aimed at a secret, payload splitting.
+const SECRET_TERMS =
+  'contraseña|clave secreta|mot de passe|clé secrète|passwort|geheimer? schlüssel|senha|chave secreta|chiave segreta|пароль|секретный ключ|şifre\\p{L}*|parola\\p{L}*|gizli anahtar\\p{L}*|पासवर्ड|गुप्त कुंजी|পাসওয়ার্ড|গোপন চাবি|密码|密碼|秘密钥|密钥|秘密の鍵|パスワード|비밀번호|비밀 키|암호|كلمة المرور|كلمة السر|مفتاحك السري|المفتاح السري|mật khẩu|chìa khóa bí mật|khóa bí mật|kata sandi|kunci rahasia|รหัสผ่าน|กุญแจลับ|lihim na susi';
+const QUESTION =
+  '[?？]|क्या|什么|什麼|は何|何です|무엇|뭐|ما هو|ما هي|là gì|apa|อะไร|nedir|কী|কি|ano ang|cuál|qual|quel|was ist|wie lautet|какой|какое';
+
 export const PROBE_RULES: PhraseRule[] = gated([
+  {
+    // The same question in other languages: a secret term and a question marker in one sentence.
+    label: 'what-is-the-secret:multilingual',
+    score: 0.7,
+    gate: literalPrefixes(SECRET_TERMS),
+    pattern: new RegExp(
+      `(?:${SECRET_TERMS})[^.!。\\n]{0,40}?(?:${QUESTION})|(?:${QUESTION})[^.!。\\n]{0,40}?(?:${SECRET_TERMS})`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
+    // Asking the assistant for its own secret ("What is your secret key?", "¿Cuál es la contraseña?").
+    label: 'what-is-the-secret',
+    score: 0.7,
+    gate: [
+      'password',
+      'passcode',
+      'passphrase',
+      'pass phrase',
+      'secret',
+      'contraseña',
+      'mot de passe',
+      'passwort',
+      'senha',
+      'access code',
+      'clé',
+      'clave',
+      'chiave',
+    ],
+    pattern:
+      /\b(?:what(?:'s| is| was| are)|tell me|can you (?:tell|give|share|confirm|provide)(?: me)?(?: with)?|could you (?:tell|give|share|confirm|provide)(?: me)?(?: with)?|give me|share with me|remind me(?: of)?)\s+(?:your|the|our|this|its)\s+(?:(?:secret|current|admin|system|master|real)\s+)*(?:password|passcode|pass ?phrase(?: phrase)?|passphrase|secret(?: key| word| code| phrase)?|access code)\b(?!\s+(?:requirement|policy|policies|length|format|manager|reset|strength|rule|for my|of my|to my|on my))|(?:cuál|qual|quel|quelle|was|wie)\s+(?:es|è|est|ist|é|lautet)\s+(?:la |le |il |das |a |tu |ta |la tua |dein )?(?:contraseña|clave secreta|mot de passe|clé secrète|password|passwort|senha|chave secreta|chiave segreta|geheime schlüssel)/i,
+  },
   {
     // "DAN" in capitals next to "AI" survives translation ("… modelo ng AI na kilala bilang DAN").
     label: 'dan-persona',
