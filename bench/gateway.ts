@@ -2,7 +2,7 @@
 // bare undici reverse proxy, (c) Bulwark with no policy and (d) Bulwark with the default guard policy,
 // on a 1 KB prompt. Each server runs in its own process. Two phases per target: throughput at
 // saturation (fixed connections), then latency at a fixed rate the bare proxy serves without queueing
-// (half its saturated throughput). Latencies come from autocannon's per-response hrtime (its own
+// (half the slowest target's saturated throughput). Latencies come from autocannon's per-response hrtime (its own
 // histogram has 1 ms resolution). Writes bench/results/gateway.json.
 import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,9 @@ const SELF = fileURLToPath(import.meta.url);
 const ROOT = join(SELF, '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 8);
+// Few connections for the latency phase: a fixed rate through 8 sockets on a small machine measures the
+// load generator's scheduling as much as the proxies.
+const LATENCY_CONNECTIONS = Number(process.env.BENCH_LATENCY_CONNECTIONS ?? 2);
 
 const ANSWER = JSON.stringify({
   id: 'chatcmpl-bench',
@@ -168,7 +171,7 @@ function percentile(sorted: Float64Array, p: number): number {
 async function load(
   url: string,
   key: string | undefined,
-  opts: { duration: number; rate?: number },
+  opts: { duration: number; rate?: number; connections?: number },
 ): Promise<Load> {
   const times: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -178,7 +181,7 @@ async function load(
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
         body: BODY,
-        connections: CONNECTIONS,
+        connections: opts.connections ?? CONNECTIONS,
         duration: opts.duration,
         ...(opts.rate ? { overallRate: opts.rate } : {}),
       },
@@ -259,11 +262,19 @@ async function main() {
       const cpuUsPerRequest = ((cpuSeconds(t.pid) - cpu0) / (saturated.rps * DURATION)) * 1e6;
       out[t.id] = { name: t.name, saturated, fixedRate: undefined as unknown as Load, cpuUsPerRequest };
     }
-    // The fixed rate: half of what the bare proxy sustains, so it serves it without queueing.
-    const rate = Math.max(50, Math.floor(out.b!.saturated.rps * 0.5));
+    // The fixed rate: half of what the slowest proxy sustains, so that every target (the bare proxy
+    // included) serves it without queueing and the latency difference is the work added, not a queue.
+    const rate = Math.max(
+      50,
+      Math.floor(Math.min(out.b!.saturated.rps, out.c!.saturated.rps, out.d!.saturated.rps) * 0.5),
+    );
     for (const t of targets) {
       process.stderr.write(`${t.name}: ${rate} req/s for ${DURATION}s…\n`);
-      out[t.id]!.fixedRate = await load(t.url, t.key, { duration: DURATION, rate });
+      out[t.id]!.fixedRate = await load(t.url, t.key, {
+        duration: DURATION,
+        rate,
+        connections: LATENCY_CONNECTIONS,
+      });
       if (t.key) out[t.id]!.serverAddedMeanMs = (await serverAdded(t.url, t.key)).meanMs;
     }
     const b = out.b!;
@@ -289,7 +300,7 @@ async function main() {
       `\nGateway benchmark — ${new Date().toISOString()} — ${cpus().length} cores, 1 KB prompt, ${CONNECTIONS} connections`,
     );
     console.log(
-      `${'target'.padEnd(28)} ${'req/s'.padStart(8)} ${'CPU µs'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}   (latency at ${rate} req/s)`,
+      `${'target'.padEnd(28)} ${'req/s'.padStart(8)} ${'CPU µs'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}   (latency at ${rate} req/s, ${LATENCY_CONNECTIONS} connections)`,
     );
     for (const r of rows) console.log(r);
     console.log(
@@ -316,6 +327,7 @@ async function main() {
           commit,
           load: {
             connections: CONNECTIONS,
+            latencyConnections: LATENCY_CONNECTIONS,
             durationS: DURATION,
             fixedRate: rate,
             promptBytes: Buffer.byteLength(JSON.parse(BODY).messages[1].content),

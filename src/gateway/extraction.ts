@@ -66,9 +66,13 @@ export function createExtractionMonitor(config: ExtractionConfig, now: () => num
       // The first queries' nearest neighbours are far by construction; they would skew D for everyone.
       if (s.history.length >= WARMUP) {
         let min = Number.POSITIVE_INFINITY;
+        const n = vec.length;
         for (const h of s.history) {
           let d = 0;
-          for (let i = 0; i < vec.length; i++) d += (vec[i]! - (h[i] ?? 0)) ** 2;
+          for (let i = 0; i < n && d < min; i++) {
+            const x = vec[i]! - h[i]!;
+            d += x * x;
+          }
           if (d < min) min = d;
         }
         // √distance: nearest-neighbour distances of benign traffic are right-skewed (Weibull-like); the
@@ -134,28 +138,41 @@ function spread(bins: Uint32Array): { coverage: number; entropy: number } {
   return { coverage: cov / dims, entropy: ent / dims };
 }
 
-/** A text as a unit vector of hashed word unigrams and bigrams (for LLM routes' distance test). */
+/**
+ * A text as a unit vector of hashed word unigrams and bigrams (for LLM routes' distance test). One pass
+ * over the characters with no intermediate strings: it runs for every request.
+ */
 export function textVector(text: string, dims = 64): Float64Array {
   const v = new Float64Array(dims);
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-  let prev = '';
-  for (const w of words.slice(0, 2000)) {
-    v[hash(w) % dims]! += 1;
-    if (prev) v[hash(`${prev} ${w}`) % dims]! += 0.5;
-    prev = w;
+  const n = Math.min(text.length, 20_000);
+  let h = 2166136261;
+  let inWord = false;
+  let prev = 0;
+  let hasPrev = false;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? text.charCodeAt(i) : 32;
+    // Letters and digits (ASCII, and any non-ASCII code unit except the general punctuation block).
+    const word =
+      (c >= 97 && c <= 122) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 48 && c <= 57) ||
+      (c >= 0xc0 && (c < 0x2000 || c > 0x206f));
+    if (word) {
+      h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), 16777619);
+      inWord = true;
+    } else if (inWord) {
+      const w = h >>> 0;
+      v[w % dims]! += 1;
+      if (hasPrev) v[(Math.imul(prev ^ w, 2654435761) >>> 0) % dims]! += 0.5;
+      prev = w;
+      hasPrev = true;
+      h = 2166136261;
+      inWord = false;
+    }
   }
   let norm = 0;
   for (let i = 0; i < dims; i++) norm += v[i]! * v[i]!;
   norm = Math.sqrt(norm) || 1;
   for (let i = 0; i < dims; i++) v[i]! /= norm;
   return v;
-}
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 16777619);
-  }
-  return h >>> 0;
 }
