@@ -154,59 +154,71 @@ const OVERRIDES: [string, string, string][] = [
   [
     'es',
     'ignora|ignoren|olvida|olvide|olviden|omite|descarta|haz caso omiso|sin importar',
-    'instrucciones|indicaciones|reglas|órdenes|lo anterior|tareas anteriores|todo lo que se te ha dicho',
+    'instrucciones|indicaciones|reglas|órdenes|lo anterior|tareas anteriores|todo lo que se te ha dicho|lo anterior|lo de arriba',
   ],
   [
     'fr',
     'ignorez|ignorer|oublie|oubliez|négligez|ne tenez pas compte|indépendamment',
-    'instructions|consignes|directives|règles|ce qui précède|tâches précédentes|tout ce qu.on vous a dit',
+    'instructions|consignes|directives|règles|ce qui précède|tâches précédentes|tout ce qu.on vous a dit|ce qui précède|ci-dessus',
   ],
   [
     'de',
     'ignorier\\p{L}*|vergiss|vergessen sie|missacht\\p{L}*|unabhängig von',
-    'anweisungen|anordnungen|instruktionen|regeln|vorherigen aufgaben|alles,? was (?:man )?dir gesagt',
+    'anweisungen|anordnungen|instruktionen|regeln|vorherigen aufgaben|alles,? was (?:man )?dir gesagt|obige\\p{L}*|alles oben',
   ],
   [
     'it',
     'ignora|ignori|ignorate|dimentica|dimentichi|trascura|indipendentemente',
-    'istruzioni|indicazioni|regole|compiti precedenti|tutto ciò che ti è stato detto',
+    'istruzioni|indicazioni|regole|compiti precedenti|tutto ciò che ti è stato detto|quanto sopra|di sopra',
   ],
   [
     'pt',
     'ignora|ignorem|esqueça|esqueca|desconsidere|independentemente',
-    'instruções|instrucoes|orientações|regras|tarefas anteriores|tudo o que (?:lhe|te) foi dito',
+    'instruções|instrucoes|orientações|regras|tarefas anteriores|tudo o que (?:lhe|te) foi dito|o que está acima|acima',
   ],
   [
     'ru',
     'игнорир\\p{L}*|забудь\\p{L}*|забудьте|проигнорир\\p{L}*|не обращай\\p{L}*|независимо от',
-    'инструкци\\p{L}*|указани\\p{L}*|правил\\p{L}*|что тебе говорили|предыдущих задач',
+    'инструкци\\p{L}*|указани\\p{L}*|правил\\p{L}*|что тебе говорили|предыдущих задач|вышесказанное|вышеизложенное|выше',
   ],
   [
     'tr',
     'görmezden gel\\p{L}*|yok say\\p{L}*|unut\\p{L}*|dikkate alma\\p{L}*|bağımsız olarak',
-    'talimat\\p{L}*|yönerge\\p{L}*|kural\\p{L}*|görevlerden|söylenen her şey',
+    'talimat\\p{L}*|yönerge\\p{L}*|kural\\p{L}*|görevlerden|söylenen her şey|yukarıdakileri|yukarıdaki',
   ],
   [
     'hi',
     'अनदेखा|अनदेखी|भूल जा\\p{L}*|भूल जाएं|अवहेलना|नजरअंदाज|नज़रअंदाज़|परवाह किए बिना',
-    'निर्देश\\p{L}*|नियम\\p{L}*|कार्यों|बताया गया',
+    'निर्देश\\p{L}*|नियम\\p{L}*|कार्यों|बताया गया|ऊपर|उपरोक्त',
   ],
-  ['bn', 'উপেক্ষা|ভুলে যা\\p{L}*|ভুলে যান|অগ্রাহ্য|নির্বিশেষে', 'নির্দেশ\\p{L}*|নিয়ম\\p{L}*|বলা হয়েছে|কাজ'],
+  ['bn', 'উপেক্ষা|ভুলে যা\\p{L}*|ভুলে যান|অগ্রাহ্য|নির্বিশেষে', 'নির্দেশ\\p{L}*|নিয়ম\\p{L}*|বলা হয়েছে|কাজ|উপরের'],
   [
     'zh',
     '忽略|无视|忘记|忘掉|不理会|無視|忽視|忘記|不管',
-    '指令|指示|说明|說明|规则|規則|任务|任務|告诉你的',
+    '指令|指示|说明|說明|规则|規則|任务|任務|告诉你的|以上|上面|上述',
   ],
-  ['ja', '無視|忘れ', '指示|命令|ルール|指令|言われた'],
-  ['ko', '무시|잊어|잊으|상관없이', '지시|지침|명령|규칙|작업'],
-  ['ar', 'تجاهل|تغاضى|تغاض|انس|إنس|بغض النظر', 'التعليمات|تعليمات|الإرشادات|الأوامر|القواعد|تعليماتك|المهام'],
-  ['vi', 'bỏ qua|phớt lờ|quên|lờ đi|bất kể', 'hướng dẫn|chỉ dẫn|chỉ thị|quy tắc|nhiệm vụ|những gì bạn được'],
-  ['id', 'abaikan|lupakan|acuhkan|terlepas dari', 'instruksi|petunjuk|perintah|aturan|arahan|tugas'],
-  ['th', 'เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่ต้องสนใจ|อย่าไปสนใจ|โดยไม่คำนึง', 'คำแนะนำ|คำสั่ง|กฎ|ข้อความก่อนหน้า|งานก่อนหน้า'],
+  ['ja', '無視|忘れ', '指示|命令|ルール|指令|言われた|上記|以上'],
+  ['ko', '무시|잊어|잊으|상관없이', '지시|지침|명령|규칙|작업|위의 내용|위 내용|위의'],
+  [
+    'ar',
+    'تجاهل|تغاضى|تغاض|انس|إنس|بغض النظر',
+    'التعليمات|تعليمات|الإرشادات|الأوامر|القواعد|تعليماتك|المهام|ما سبق|أعلاه',
+  ],
+  [
+    'vi',
+    'bỏ qua|phớt lờ|quên|lờ đi|bất kể',
+    'hướng dẫn|chỉ dẫn|chỉ thị|quy tắc|nhiệm vụ|những gì bạn được|ở trên|phía trên|nội dung trên',
+  ],
+  ['id', 'abaikan|lupakan|acuhkan|terlepas dari', 'instruksi|petunjuk|perintah|aturan|arahan|tugas|di atas'],
+  [
+    'th',
+    'เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่ต้องสนใจ|อย่าไปสนใจ|โดยไม่คำนึง',
+    'คำแนะนำ|คำสั่ง|กฎ|ข้อความก่อนหน้า|งานก่อนหน้า|ข้างต้น|ด้านบน',
+  ],
   [
     'tl',
     'huwag pansinin|kalimutan|balewalain|ignorahin|anuman ang',
-    'tagubilin|instruksyon|utos|panuto|patakaran|gawain',
+    'tagubilin|instruksyon|utos|panuto|patakaran|gawain|nasa itaas',
   ],
 ];
 
@@ -290,7 +302,39 @@ const SECRET_TERMS =
 const QUESTION =
   '[?？]|क्या|什么|什麼|は何|何です|무엇|뭐|ما هو|ما هي|là gì|apa|อะไร|nedir|কী|কি|ano ang|cuál|qual|quel|was ist|wie lautet|какой|какое';
 
+// Claimed authority and special modes, in other languages ("Soy tu desarrollador", "维护模式").
+const AUTHORITY_TERMS =
+  'soy tu (?:desarrollador|creador|administrador)|je suis (?:ton|votre) (?:développeur|créateur|administrateur)|ich bin (?:dein|ihr) (?:entwickler|schöpfer|administrator)|sono il (?:tuo|vostro) (?:sviluppatore|creatore|amministratore)|sou (?:o )?(?:seu|teu) (?:desenvolvedor|criador|administrador)|я (?:твой|ваш) (?:разработчик|создатель|администратор)|(?:senin )?(?:geliştiricin|yaratıcın|geliştiricinim|yaratıcınım)|मैं आपका (?:डेवलपर|निर्माता|व्यवस्थापक)|আমি আপনার (?:ডেভেলপার|নির্মাতা)|我是你的(?:开发者|开发人员|创造者|管理员)|あなたの(?:開発者|作成者|管理者)です|나는 (?:당신의|너의) (?:개발자|창조자|관리자)|أنا (?:مطورك|منشئك|مسؤولك)|tôi là (?:một )?(?:nhà phát triển|người tạo ra|quản trị viên)|saya (?:adalah )?(?:pengembang|pencipta|administrator) (?:anda|kamu)|ฉัน(?:เป็น|คือ)ผู้พัฒนา|ako ang (?:iyong )?(?:developer|lumikha|tagapaglikha)|modo (?:de )?(?:mantenimiento|desarrollador|dios|manutenção|desenvolvedor)|mode (?:maintenance|développeur|dieu|debug)|(?:wartungs|entwickler|gott)modus|modalità (?:manutenzione|sviluppatore|dio)|режим (?:обслуживания|разработчика|бога|отладки)|(?:bakım|geliştirici|tanrı) modu|(?:मेंटेनेंस|डेवलपर|रखरखाव) मोड|(?:维护|开发者|上帝|调试)模式|(?:メンテナンス|開発者|ゴッド|デバッグ)モード|(?:유지 관리|유지관리|개발자|신|디버그) 모드|وضع (?:الصيانة|المطور|الإله)|chế độ (?:bảo trì|nhà phát triển|thần)|mode (?:pemeliharaan|pengembang|dewa)|โหมด(?:บำรุงรักษา|นักพัฒนา|พระเจ้า)|(?:maintenance|developer|god) mode|smartgpt';
+
 export const PROBE_RULES: PhraseRule[] = gated([
+  {
+    label: 'fake-authority:multilingual',
+    score: 0.75,
+    gate: literalPrefixes(AUTHORITY_TERMS.replace(/\(\?:[^)]*\)\s?/g, '')).concat([
+      'modus',
+      'modu',
+      'mode',
+      'moda',
+      'modo',
+      'режим',
+      '模式',
+      'モード',
+      '모드',
+      'وضع',
+      'chế độ',
+      'โหมด',
+      'smartgpt',
+    ]),
+    pattern: new RegExp(AUTHORITY_TERMS.normalize('NFKC'), 'iu'),
+  },
+  {
+    // Payload splitting: parts assigned to variables and concatenated, in any language.
+    label: 'payload-splitting:concatenation',
+    score: 0.75,
+    gate: ['+'],
+    pattern:
+      /\b[a-z]\s*=\s*["“„«「'][^\n]{0,200}?\b[a-z]\s*=\s*["“„«「'][\s\S]{0,400}?\b[a-z]\s*=?\s*[a-z]\s*\+\s*[a-z]\b/iu,
+  },
   {
     // The same question in other languages: a secret term and a question marker in one sentence.
     label: 'what-is-the-secret:multilingual',
