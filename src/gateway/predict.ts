@@ -19,7 +19,7 @@ export function validateInstances(
   if (b && Array.isArray(b.instances)) {
     list = b.instances;
     field = 'instances';
-  } else if (b && b.inputs && typeof b.inputs === 'object' && !Array.isArray(b.inputs)) {
+  } else if (b?.inputs && typeof b.inputs === 'object' && !Array.isArray(b.inputs)) {
     list = [b.inputs];
     field = 'inputs';
   } else throw new ValidationError('body', 'expected {"instances": [...]} or {"inputs": {...}}');
