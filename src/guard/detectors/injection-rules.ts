@@ -308,6 +308,35 @@ const AUTHORITY_TERMS =
 
 export const PROBE_RULES: PhraseRule[] = gated([
   {
+    // A bribe for a secret, in any language: a sum of money near a password or secret term.
+    label: 'bribe-for-secret',
+    score: 0.7,
+    gate: [
+      '$',
+      '€',
+      '£',
+      'dollar',
+      'dólar',
+      'доллар',
+      'dolar',
+      'डॉलर',
+      'ডলার',
+      '美元',
+      'ドル',
+      '달러',
+      'دولار',
+      'đô la',
+      'บาท',
+      'euro',
+    ],
+    pattern: new RegExp(
+      `(?:[$€£]\\s?\\d+|\\d+\\s?(?:[$€£]|dollars?|dólares|долларов|доллара|dolar|डॉलर|ডলার|美元|ドル|달러|دولار|đô la|บาท|euros?))[^\\n]{0,80}?(?:password|passcode|secret|${SECRET_TERMS})|(?:password|passcode|secret|${SECRET_TERMS})[^\\n]{0,80}?(?:[$€£]\\s?\\d+|\\d+\\s?(?:[$€£]|dollars?|dólares|долларов|dolar|डॉलर|美元|ドル|달러|دولار|đô la|บาท|euros?))`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
     label: 'fake-authority:multilingual',
     score: 0.75,
     gate: literalPrefixes(AUTHORITY_TERMS.replace(/\(\?:[^)]*\)\s?/g, '')).concat([
