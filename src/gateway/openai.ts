@@ -152,6 +152,12 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
     }
   }
 
+  // A stream is checked as one text: several choices interleaved in it could not be told apart.
+  if (body.stream === true && guard && typeof body.n === 'number' && body.n > 1)
+    throw new ValidationError(
+      'n',
+      'streaming several choices (n > 1) is not supported by a route with a policy',
+    );
   if (body.stream === true && endpoint !== '/embeddings')
     return relayStream(c, forward, guard, systemPrompt, () => items.map((m) => m.content).join('\n'));
 
@@ -242,6 +248,14 @@ function guarded(c: Call, fn: () => Decision): Decision {
       errors: 1,
     };
   }
+}
+
+/** Text in a choice other than the first: the stream checker follows one text only. */
+function otherChoices(payload: Record<string, unknown>): boolean {
+  const choices = payload.choices as
+    | { index?: number; delta?: { content?: unknown }; text?: unknown }[]
+    | undefined;
+  return Boolean(choices?.some((ch, i) => (i > 0 || (ch.index ?? 0) > 0) && (ch.delta?.content || ch.text)));
 }
 
 function unreadable(): never {
@@ -393,7 +407,13 @@ async function relayStream(
           payload = undefined;
         }
         // An event the gateway cannot read cannot be checked: it counts as a failed detector.
-        if (checker && ev.data && !payload && !judge(guarded(c, () => unreadable()))) break outer;
+        if (
+          checker &&
+          ev.data &&
+          (!payload || otherChoices(payload)) &&
+          !judge(guarded(c, () => unreadable()))
+        )
+          break outer;
         const text = payload ? chunkText(payload) : '';
         if (checker && text && !judge(guarded(c, () => checker.push(text)))) break outer;
         held.push({ raw: ev.raw, payload, text, start: total });

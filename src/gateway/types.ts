@@ -18,6 +18,7 @@ export interface RequestState {
   startNs: bigint;
   route: string;
   endpoint: string;
+  method: string;
   principal?: Principal;
   status: number;
   decision: GatewayEvent['decision'];
