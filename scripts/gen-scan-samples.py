@@ -470,7 +470,9 @@ def gen_other_formats():
     lambda_k3 = {'module': 'keras.layers', 'class_name': 'Lambda', 'config': {'name': 'lam', 'function': {'class_name': '__lambda__', 'config': {'code': code, 'defaults': None, 'closure': None}}}, 'registered_name': None}
     write('malicious', 'E01-keras_lambda.keras', keras_zip(keras_model([dense('d'), lambda_k3])), 'E01', 'critical')
     lambda_k2 = {'class_name': 'Lambda', 'config': {'name': 'lam', 'function': [code, None, None], 'function_type': 'lambda', 'module': None}}
-    write('malicious', 'E01-keras_lambda.h5', keras_h5({'class_name': 'Sequential', 'config': {'name': 'seq', 'layers': [lambda_k2]}}), 'E01', 'critical')
+    seq = {'class_name': 'Sequential', 'config': {'name': 'seq', 'layers': [lambda_k2]}}
+    write('malicious', 'E01-keras_lambda.h5', keras_h5(seq), 'E01', 'critical')
+    write('malicious', 'E01-keras_lambda_latest_bytes.h5', keras_h5(seq, libver='latest', as_bytes=True), 'E01', 'critical')
     os_ref = {'module': 'os', 'class_name': 'function', 'config': 'system', 'registered_name': 'system'}
     write('malicious', 'E02-keras_module_reference.keras', keras_zip(keras_model([dict(dense('d'), config={'name': 'd', 'units': 2, 'activation': os_ref})])), 'E02', 'critical')
     get_file = {'module': 'keras.utils', 'class_name': 'function', 'config': 'get_file', 'registered_name': 'get_file'}
@@ -510,14 +512,14 @@ def gen_other_formats():
     write('malicious', 'E11-torch_legacy_weights_only_bypass.pt', legacy_raw(call4('os', 'system', MARK)), 'E11', 'critical')
 
 
-def keras_h5(config):
+def keras_h5(config, libver='earliest', as_bytes=False):
     import h5py
     import numpy as np
     b = io.BytesIO()
-    with h5py.File(b, 'w') as f:
+    with h5py.File(b, 'w', libver=libver) as f:
         f.attrs['keras_version'] = '2.11.0'
         f.attrs['backend'] = 'tensorflow'
-        f.attrs['model_config'] = json.dumps(config)
+        f.attrs['model_config'] = json.dumps(config).encode() if as_bytes else json.dumps(config)
         g = f.create_group('model_weights')
         g.create_dataset('d/kernel:0', data=np.zeros((2, 2), dtype='float32'))
     return b.getvalue()

@@ -115,6 +115,16 @@ describe('generated samples: every scan-bypasses.md technique and the benign con
     assert.match(f.remediation, /Do not load/);
   });
 
+  it('reads Keras HDF5 root attributes structurally (superblock v0 and v3, vlen and fixed strings)', async () => {
+    const { readRootAttributes } = await import('./formats/hdf5.ts');
+    const { MemSource } = await import('./source.ts');
+    for (const f of ['E01-keras_lambda.h5', 'E01-keras_lambda_latest_bytes.h5']) {
+      const a = readRootAttributes(new MemSource(readFileSync(join(FIXTURES, 'malicious', f))));
+      assert.equal(a.attrs.get('keras_version'), '2.11.0');
+      assert.match(a.attrs.get('model_config') ?? '', /"class_name": "Lambda"/);
+    }
+  });
+
   it('resolves attribute aliases exactly as find_class does', async () => {
     const report = await scanPaths([join(FIXTURES, 'malicious', 'B06-tempfile__os_system.pkl')], {
       hash: false,

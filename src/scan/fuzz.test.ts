@@ -8,7 +8,9 @@ import { listTar } from './containers/tar.ts';
 import { listZip } from './containers/zip.ts';
 import { DEFAULT_LIMITS, ScanContext } from './context.ts';
 import { scanGguf } from './formats/gguf.ts';
+import { readRootAttributes } from './formats/hdf5.ts';
 import { scanHdf5 } from './formats/keras.ts';
+import { ParseError } from './formats/reader.ts';
 import { parseNpyHeader } from './formats/npy.ts';
 import { scanOnnx } from './formats/onnx.ts';
 import { scanSafetensors } from './formats/safetensors.ts';
@@ -88,6 +90,12 @@ describe('fuzzing: random and mutated bytes never crash, hang or escape the boun
           assert.ok(c.findings.length <= 2000);
         }
         scanTensorflow(ctx(), src);
+        try {
+          const a = readRootAttributes(src);
+          assert.ok(a.attrs.size <= 10_000);
+        } catch (e) {
+          if (!(e instanceof ParseError)) throw e;
+        }
       }),
       RUNS,
     );

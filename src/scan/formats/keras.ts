@@ -1,5 +1,7 @@
 import type { ScanContext } from '../context.ts';
 import type { Source } from '../source.ts';
+import { type Hdf5Attributes, readRootAttributes } from './hdf5.ts';
+import { ParseError } from './reader.ts';
 
 const SAFE_MODULE =
   /^(keras|tf_keras|tensorflow\.keras|tensorflow\.python\.keras|keras_nlp|keras_hub|keras_cv)(\.|$)/;
@@ -35,7 +37,7 @@ export function analyzeKerasConfig(
     const cls = typeof o.class_name === 'string' ? o.class_name : undefined;
     const cfg = o.config as Record<string, unknown> | undefined;
     if (cls) stats.layers++;
-    if (cls === 'Lambda' || cls === '__lambda__' || o.function_type === 'lambda') {
+    if (cls === 'Lambda' || cls === '__lambda__') {
       stats.lambdas++;
       const fn = cfg && typeof cfg === 'object' ? (cfg.function ?? cfg.code) : (o.function ?? o.code);
       ctx.add('scan.keras.lambda-layer', {
@@ -176,12 +178,50 @@ function balancedJson(src: Source, off: number, max: number): string | undefined
 
 /**
  * Keras HDF5 (`.h5`): the model config lives in JSON attributes (`model_config`, `training_config`)
- * of the root group. The file is searched in bounded windows for those JSON values, which HDF5
- * stores contiguously, and each is analysed; tensor datasets are streamed past, never kept.
+ * of the root group. They are read structurally (superblock → root object header → attribute
+ * messages → global heap); when the structure cannot be followed, or attributes sit in dense
+ * storage, the file is searched in bounded windows for JSON values instead (HDF5 stores attribute
+ * values contiguously). Tensor datasets are never read into memory.
  */
 export function scanHdf5(ctx: ScanContext, src: Source, member?: string): void {
   ctx.formats.add('hdf5');
   ctx.recognised = true;
+  let structural: Hdf5Attributes | undefined;
+  try {
+    structural = readRootAttributes(src);
+  } catch (e) {
+    if (!(e instanceof ParseError)) throw e;
+    ctx.add('scan.file.unparseable', {
+      member,
+      offset: e.offset,
+      severity: 'medium',
+      title: `HDF5 structure could not be followed (${e.message}); its bytes were searched instead`,
+    });
+  }
+  if (structural) {
+    let found = false;
+    for (const [name, value] of structural.attrs) {
+      if (!value.trimStart().startsWith('{')) continue;
+      try {
+        const json: unknown = JSON.parse(value);
+        found = true;
+        ctx.formats.add('keras-h5');
+        analyzeKerasConfig(ctx, json, member ? `${member}#${name}` : `#${name}`);
+        analyzeTargets(ctx, value, member);
+      } catch {
+        ctx.add('scan.file.unparseable', {
+          member,
+          severity: 'medium',
+          title: `HDF5 attribute ${name} is not valid JSON`,
+        });
+      }
+    }
+    if (found) return;
+  }
+  searchJson(ctx, src, member);
+}
+
+function searchJson(ctx: ScanContext, src: Source, member: string | undefined): void {
   const window = 4 << 20;
   let found = 0;
   for (let p = 0; p < src.size; p += window - MARKER.length) {
