@@ -508,6 +508,8 @@ describe('upstream failures and size limits', () => {
       const r = await chat(h, 'x'.repeat(5000));
       assert.equal(r.status, 413);
       assert.equal(h.up.seen.length, 0);
+      const ev = await eventFor(r.headers.get('x-request-id')!);
+      assert.deepEqual([ev.decision, ev.reason, ev.status], ['block', 'too-large', 413]);
     } finally {
       await h.close();
     }

@@ -482,6 +482,16 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     if (status >= 500) req.log.error({ err }, 'gateway error');
     const rt = runtimes.find((r) => req.url.startsWith(r.config.path));
     metrics.requests.inc({ route: rt?.name ?? 'unmatched', status: String(status), decision: 'error' });
+    if (rt) {
+      // Refused before the handler (oversize or unreadable body): still one event, with no client yet.
+      const st = newState(req, rt, req.url.split('?')[0]!);
+      st.status = status;
+      st.decision = status >= 500 ? 'error' : 'block';
+      st.reason = status === 413 ? 'too-large' : 'invalid-body';
+      st.requestHash = '';
+      reply.header('x-request-id', st.requestId);
+      reply.raw.once('close', () => finish(st, rt));
+    }
     if (rt?.kind === 'predict')
       return reply.code(status).send({
         error: {
