@@ -23,7 +23,6 @@ import { MemSource } from './source.ts';
 const FIXTURES = fileURLToPath(new URL('../../test/fixtures/scan/', import.meta.url));
 const samples = ['benign', 'malicious'].flatMap((d) =>
   readdirSync(join(FIXTURES, d))
-    .filter((f) => !f.endsWith('.joblib') || f.includes('sklearn_pipeline.joblib'))
     .map((f) => readFileSync(join(FIXTURES, d, f)))
     .filter((b) => b.length < 64 * 1024),
 );
