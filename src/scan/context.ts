@@ -23,7 +23,7 @@ export const DEFAULT_LIMITS: ScanLimits = {
   maxDepth: 8,
   maxMembers: 100_000,
   timeMs: 60_000,
-  maxHeaderBytes: 100 * 1024 * 1024,
+  maxHeaderBytes: 32 * 1024 * 1024,
 };
 
 export interface Hit {

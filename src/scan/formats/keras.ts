@@ -223,17 +223,25 @@ export function scanHdf5(ctx: ScanContext, src: Source, member?: string): void {
 
 function searchJson(ctx: ScanContext, src: Source, member: string | undefined): void {
   const window = 4 << 20;
-  let found = 0;
+  // Each candidate may read ahead; cap candidates so crafted input cannot make the search quadratic.
+  let candidates = 0;
   for (let p = 0; p < src.size; p += window - MARKER.length) {
     if (!ctx.timeLeft(member ?? '')) return;
     const b = Buffer.from(src.read(p, window));
     let i = b.indexOf(MARKER);
     while (i >= 0) {
-      const text = balancedJson(src, p + i, ctx.limits.maxHeaderBytes);
+      if (++candidates > 1000) {
+        ctx.add('scan.file.limit-reached', {
+          member,
+          offset: p + i,
+          title: 'HDF5 byte search stopped after 1000 JSON candidates',
+        });
+        return;
+      }
+      const text = balancedJson(src, p + i, Math.min(ctx.limits.maxHeaderBytes, 16 << 20));
       if (text) {
         try {
           const json: unknown = JSON.parse(text);
-          found++;
           ctx.formats.add('keras-h5');
           analyzeKerasConfig(ctx, json, member, p + i);
           analyzeTargets(ctx, text, member);
@@ -247,5 +255,4 @@ function searchJson(ctx: ScanContext, src: Source, member: string | undefined): 
     }
     if (p + window >= src.size) break;
   }
-  void found;
 }
