@@ -2,6 +2,8 @@
 // output leaks, run by policy. Synchronous so the gateway can call it inline on every request.
 export { findPii, ibanValid, luhn, PII_ENTITIES, FORMAT_ENTITIES, type PiiEntity } from './detectors/pii.ts';
 export { findSecrets, entropy } from './detectors/secrets.ts';
+export { type AsyncDetector, createTransformerDetector, type TransformerOptions } from './detectors/onnx.ts';
+export { refusalDetector } from './detectors/output.ts';
 export { decisionFindings } from './findings.ts';
 export { normalizeText, decodeLayers, prepareInput, rot13 } from './normalize.ts';
 export {
