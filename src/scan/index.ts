@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import {
   BulwarkError,
   comparePathComponents,
@@ -10,7 +11,7 @@ import {
 } from '../core/index.ts';
 import { DEFAULT_LIMITS, ScanContext, type ScanLimits } from './context.ts';
 import { scanSource } from './engine.ts';
-import { BUILTIN_POLICY, type Policy } from './policy.ts';
+import { BUILTIN_POLICY, type Policy, type PolicyFile } from './policy.ts';
 import { FileSource, MemSource } from './source.ts';
 
 export { DEFAULT_LIMITS, type ScanLimits } from './context.ts';
@@ -207,6 +208,46 @@ function symlinkResult(t: Target, policy: Policy): ScannedFile {
     evidence: { target: t.symlink!.target },
   });
   return { ...finish(ctx, t.display, 0, '', performance.now()), format: 'symlink' };
+}
+
+export interface WorkerScanOptions extends Omit<ScanOptions, 'policy'> {
+  /** Policy as data (functions cannot cross threads); the built-in policy when absent. */
+  policyFile?: PolicyFile;
+}
+
+/**
+ * Runs scanPaths (or scanBuffer, given bytes) in a worker thread, so a server's event loop is not
+ * blocked by parsing: the engine's parsers are synchronous. Progress is forwarded.
+ */
+export function scanInWorker(
+  target: string[] | { bytes: Uint8Array; name: string },
+  options: WorkerScanOptions = {},
+): Promise<ScanReport | ScannedFile> {
+  const { onProgress, policyFile, ...rest } = options;
+  const data = Array.isArray(target)
+    ? { kind: 'paths', paths: target }
+    : { kind: 'buffer', bytes: target.bytes, name: target.name };
+  return new Promise((resolvePromise, reject) => {
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), {
+      workerData: { ...data, options: rest, policy: policyFile },
+    });
+    worker.on(
+      'message',
+      (m: {
+        progress?: [number, number, string];
+        result?: ScanReport | ScannedFile;
+        error?: { code: string; message: string };
+      }) => {
+        if (m.progress) onProgress?.(...m.progress);
+        else if (m.error) reject(new BulwarkError(m.error.code, m.error.message));
+        else if (m.result) resolvePromise(m.result);
+      },
+    );
+    worker.once('error', reject);
+    worker.once('exit', (code) => {
+      if (code !== 0) reject(new BulwarkError('BW_ERR_INTERNAL', `scan worker exited with code ${code}`));
+    });
+  });
 }
 
 /** Scans files, directories (recursively) and archives; the entry point for the CLI, server and store. */

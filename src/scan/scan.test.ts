@@ -85,3 +85,39 @@ describe('scanPaths and scanBuffer', () => {
     await assert.rejects(scanPaths([join(dir, 'missing.pt')]), /no such file/);
   });
 });
+
+describe('scanInWorker', () => {
+  it('scans in a worker thread with the same verdicts and forwards progress', async () => {
+    const { scanInWorker } = await import('./index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'bw-scan-worker-'));
+    try {
+      writeFileSync(join(dir, 'a.pkl'), PAYLOAD);
+      const seen: number[] = [];
+      const r = (await scanInWorker([dir], { onProgress: (d) => seen.push(d) })) as Awaited<
+        ReturnType<typeof scanPaths>
+      >;
+      assert.equal(r.findings[0]!.evidence.callable, 'os.system');
+      assert.deepEqual(seen, [1]);
+      const one = (await scanInWorker(
+        { bytes: PAYLOAD, name: 'up.pkl' },
+        {
+          policyFile: {
+            name: 'empty',
+            version: '1',
+            allow: [],
+            denyWithinAllowed: [],
+            dangerous: {},
+            strictPackages: [],
+            aliases: {},
+            nestedLoaders: {},
+            suspiciousArgumentPatterns: [],
+          },
+        },
+      )) as Awaited<ReturnType<typeof scanBuffer>>;
+      assert.equal(one.findings[0]!.ruleId, 'scan.pickle.unknown-global');
+      await assert.rejects(scanInWorker([join(dir, 'missing')]), /no such file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
