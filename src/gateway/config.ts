@@ -25,11 +25,26 @@ export const ExtractionConfig = z
     window: z.number().int().min(10).max(5000).default(200),
     /** Distances needed before the normality test runs. */
     minSamples: z.number().int().min(8).max(5000).default(40),
-    /** Shapiro–Wilk W below this raises the alarm (PRADA's δ). */
-    threshold: z.number().gt(0).lt(1).default(0.8),
+    /** Shapiro–Wilk W below this raises the alarm (PRADA's δ); default 0.8 on predict routes, 0.7 on LLM routes. */
+    threshold: z.number().gt(0).lt(1).optional(),
   })
   .strict();
 export type ExtractionConfig = z.infer<typeof ExtractionConfig>;
+
+/** The monitor's settings for a route kind (calibration in docs/gateway.md). */
+export interface ExtractionSettings extends Omit<ExtractionConfig, 'threshold'> {
+  threshold: number;
+  /**
+   * Leave exact repeats out of the distance set. Chat clients repeat prompts (retries, cached system
+   * prompts) and those zeros alone would fail the test; on predict routes a repeat is part of the
+   * pattern PRADA looks for (lattice sweeps revisit points), so it counts there.
+   */
+  skipRepeats: boolean;
+}
+
+export function extractionSettings(c: ExtractionConfig, kind: 'openai' | 'predict'): ExtractionSettings {
+  return { ...c, threshold: c.threshold ?? (kind === 'openai' ? 0.7 : 0.8), skipRepeats: kind === 'openai' };
+}
 
 const Common = {
   /** Name in metrics, events and limits; defaults to the path. */

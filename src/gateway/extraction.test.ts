@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ExtractionConfig } from './config.ts';
+import { ExtractionConfig, extractionSettings } from './config.ts';
 import { createExtractionMonitor, textVector } from './extraction.ts';
 
 function rng(seed: number) {
@@ -12,7 +12,7 @@ function rng(seed: number) {
   return { u, g: () => Math.sqrt(-2 * Math.log(u() + 1e-12)) * Math.cos(2 * Math.PI * u()) };
 }
 const bin = (z: number) => Math.floor(((z + 3) / 6) * 10);
-const config = ExtractionConfig.parse({});
+const config = extractionSettings(ExtractionConfig.parse({}), 'predict');
 
 function firstAlarm(gen: (i: number) => number[], n = 300) {
   const m = createExtractionMonitor(config);
@@ -62,7 +62,7 @@ test('coverage alarm on a uniform sweep of the input space', () => {
 test('throttle mode refuses the client after an alarm; other clients are unaffected', () => {
   let now = 0;
   const m = createExtractionMonitor(
-    ExtractionConfig.parse({ action: 'throttle', throttleMs: 1000 }),
+    extractionSettings(ExtractionConfig.parse({ action: 'throttle', throttleMs: 1000 }), 'predict'),
     () => now,
   );
   const r = rng(9);
@@ -83,4 +83,28 @@ test('text vectors: unit length, similar texts close, different texts far', () =
   const d = (x: Float64Array, y: Float64Array) => Math.sqrt(x.reduce((s, v, i) => s + (v - y[i]!) ** 2, 0));
   assert.ok(Math.abs(Math.hypot(...a) - 1) < 1e-9);
   assert.ok(d(a, b) < d(a, c));
+});
+
+test('on LLM routes exact repeats (retries, cached prompts) are left out and raise no alarm', () => {
+  const m = createExtractionMonitor(extractionSettings(ExtractionConfig.parse({}), 'openai'));
+  const prompts = [
+    'What is my balance?',
+    'How do I reset my PIN?',
+    'Why was my card declined at the shop?',
+    'Can I get a refund for a duplicate charge?',
+  ];
+  const r = rng(4);
+  for (let i = 0; i < 300; i++) {
+    // Mostly the same few prompts, repeated: their distances are zero.
+    const q =
+      r.u() < 0.9
+        ? prompts[Math.floor(r.u() * prompts.length)]!
+        : `Question ${i}: ${prompts[i % 4]} ${'please '.repeat(i % 5)}`;
+    assert.equal(m.observe('chat-client', textVector(q)), undefined, `alarm at query ${i}`);
+  }
+  const predict = createExtractionMonitor(extractionSettings(ExtractionConfig.parse({}), 'predict'));
+  let alarmed = false;
+  for (let i = 0; i < 300 && !alarmed; i++)
+    alarmed = Boolean(predict.observe('x', textVector(prompts[i % 4]!)));
+  assert.equal(alarmed, false, 'four points repeated forever: every distance is zero, W is 1');
 });

@@ -1,4 +1,4 @@
-import type { ExtractionConfig } from './config.ts';
+import type { ExtractionSettings } from './config.ts';
 import { shapiroWilk } from './stats.ts';
 
 export interface ExtractionSignal {
@@ -31,7 +31,7 @@ const WARMUP = 10;
  * extraction queries (perturbations of seeds, line searches) do not. Plus a sweep signal: queries that
  * cover the profile's range evenly across bins.
  */
-export function createExtractionMonitor(config: ExtractionConfig, now: () => number = Date.now) {
+export function createExtractionMonitor(config: ExtractionSettings, now: () => number = Date.now) {
   const clients = new Map<string, ClientState>();
   function state(id: string): ClientState {
     let s = clients.get(id);
@@ -77,7 +77,7 @@ export function createExtractionMonitor(config: ExtractionConfig, now: () => num
         }
         // √distance: nearest-neighbour distances of benign traffic are right-skewed (Weibull-like); the
         // root brings them close to normal, while extraction's mix of tiny steps and jumps stays far off.
-        s.distances.push(Math.sqrt(Math.sqrt(min)));
+        if (min > 1e-12 || !config.skipRepeats) s.distances.push(Math.sqrt(Math.sqrt(min)));
         if (s.distances.length > config.window) s.distances.shift();
       }
       if (s.history.length < config.window) s.history.push(vec);

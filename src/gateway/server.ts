@@ -8,7 +8,13 @@ import { createGuard, DEFAULT_POLICY, type Guard, GuardPolicy } from '../guard/i
 import { createEventStore, type GatewayEvent } from '../store/events.ts';
 import type { Store } from '../store/index.ts';
 import { authorise, createAuthenticator, type Principal } from './auth.ts';
-import { expandEnv, type GatewayConfig, InputSchema, type RouteConfig } from './config.ts';
+import {
+  expandEnv,
+  extractionSettings,
+  type GatewayConfig,
+  InputSchema,
+  type RouteConfig,
+} from './config.ts';
 import { GatewayRefusal, openAiError } from './errors.ts';
 import { createExtractionMonitor, textVector } from './extraction.ts';
 import { hasLimits, type Limiter, memoryLimiter, redisLimiter } from './limits.ts';
@@ -100,7 +106,7 @@ function runtimeFor(r: RouteConfig, i: number, opts: GatewayOptions): RouteRunti
     responseLimit: r.responseLimit,
   });
   const name = r.name ?? r.path;
-  const extraction = createExtractionMonitor(r.extraction);
+  const extraction = createExtractionMonitor(extractionSettings(r.extraction, r.kind));
   if (r.kind === 'openai') {
     const policy = policyFor(r.policy, opts.policies, `gateway.routes[${i}].policy`);
     let guard: (() => Guard) | undefined;
