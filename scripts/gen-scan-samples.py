@@ -262,6 +262,11 @@ def gen_malicious():
     p += b'0' + g4('os', 'system') + args(MARK) + REDUCE + STOP
     write('malicious', 'B14-memo_blowup.pkl', p, 'B14', 'critical')
 
+    # X01 (found while building Bulwark): the unpickler needs no PROTO header, nor a protocol >= 2 one.
+    write('malicious', 'X01-no_proto_header.bin', g4('os', 'system') + args(MARK) + REDUCE + STOP, 'X01', 'critical')
+    write('malicious', 'X01-proto0_header.bin', b'\x80\x00' + g4('os', 'system') + args(MARK) + REDUCE + STOP, 'X01', 'critical')
+    write('malicious', 'X01-frame_first.bin', b'\x95' + struct.pack('<Q', 40) + g4('os', 'system') + args(MARK) + REDUCE + STOP, 'X01', 'critical')
+
     payload = call4('os', 'system', MARK)
     # C01 a pickle under non-pickle extensions
     for ext in ('txt', 'bin', 'pt'):
@@ -333,7 +338,7 @@ def zip_of(members, compress=zipfile.ZIP_STORED):
     b = io.BytesIO()
     with zipfile.ZipFile(b, 'w', compress) as z:
         for n, d in members.items():
-            z.writestr(n, d)
+            z.writestr(zipfile.ZipInfo(n, date_time=(2026, 1, 1, 0, 0, 0)), d, compress_type=compress)
     return b.getvalue()
 
 

@@ -52,7 +52,17 @@ export async function scanSource(
   }
   if (src.size === 0) return;
   const head = src.read(0, 1024);
-  const kind = sniff(head, src.size, hint.name);
+  return scanKind(ctx, src, member, depth, hint, sniff(head, src.size, hint.name));
+}
+
+async function scanKind(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  depth: number,
+  hint: SourceHint,
+  kind: Kind,
+): Promise<void> {
   switch (kind) {
     case 'zip':
       return scanZip(ctx, src, member, depth);
@@ -141,6 +151,9 @@ async function scanPickleSource(
     // Nothing a loader could run (any call needs a global or an extension first): not a pickle.
     ctx.findings.length = before;
     ctx.formats.delete('pickle');
+    // Bytes that open with an opcode may still be another format (a zlib stream starting with 'X').
+    const other = sniff(src.read(0, 1024), src.size, hint.name, { notPickle: true });
+    if (other !== 'unknown' && other !== 'text') return scanKind(ctx, src, member, depth, hint, other);
     if (isText(head) && !MODEL_EXTENSIONS.test(hint.name)) {
       ctx.formats.add('text');
       return;

@@ -28,19 +28,26 @@ function eq(b: Uint8Array, off: number, s: number[]): boolean {
   return true;
 }
 
-/** Protocol 0/1 pickles have no magic: accept only openings that real pickles use. */
-function looksLikeOldPickle(b: Uint8Array): boolean {
+/**
+ * The unpickler needs no header: any opcode may come first (PROTO is optional, even at protocol 4).
+ * So anything that opens with an opcode is tried as a pickle; a parse that resolves no global runs
+ * nothing and is reported as "not a model", so a loose guess costs little and a strict one could
+ * skip a payload.
+ */
+function looksLikePickle(b: Uint8Array): boolean {
   const c = b[0];
   if (c === undefined || !isPickleOpcode(c)) return false;
-  // Anything that opens with a protocol 0/1 opcode is tried: a failed parse that ran nothing is
-  // reported as "not a model", so a loose guess costs nothing and a strict one could skip a payload.
-  const s = Buffer.from(b.subarray(0, 256)).toString('latin1');
-  if ('cipPSVIFLgaGp'.includes(String.fromCharCode(c))) return s.includes('\n');
-  return '(]})NldtXUTBCJKMGhjqr'.includes(String.fromCharCode(c));
+  // Opcodes that read a line need a newline to get anywhere.
+  if ('cipPSVIFLgaGp'.includes(String.fromCharCode(c))) return Buffer.from(b.subarray(0, 256)).includes(0x0a);
+  return true;
 }
 
-/** Identifies a byte stream by its content; the name is only a tie-breaker for protobufs. */
-export function sniff(head: Uint8Array, size: number, name = ''): Kind {
+export function sniff(
+  head: Uint8Array,
+  size: number,
+  name = '',
+  options: { notPickle?: boolean } = {},
+): Kind {
   if (
     eq(head, 0, [0x50, 0x4b, 0x03, 0x04]) ||
     eq(head, 0, [0x50, 0x4b, 0x05, 0x06]) ||
@@ -60,7 +67,7 @@ export function sniff(head: Uint8Array, size: number, name = ''): Kind {
   )
     return 'joblib-zf';
   if (looksLikeTar(head)) return 'tar';
-  if (head.length >= 3 && head[0] === 0x80 && head[1]! <= 5 && head[1]! >= 2 && isPickleOpcode(head[2]!))
+  if (!options.notPickle && head.length >= 3 && head[0] === 0x80 && head[1]! <= 5 && isPickleOpcode(head[2]!))
     return 'pickle';
   if (head.length >= 9) {
     const v = new DataView(head.buffer, head.byteOffset, head.byteLength);
@@ -68,7 +75,11 @@ export function sniff(head: Uint8Array, size: number, name = ''): Kind {
     if (n >= 2 && head[8] === 0x7b && (n <= size - 8 || head[9] === 0x22 || head[9] === 0x7d))
       return 'safetensors';
   }
-  if (looksLikeOldPickle(head) && !(head[0] === 0x5d && head.length >= 13 && head[12] === 0xff))
+  if (
+    !options.notPickle &&
+    looksLikePickle(head) &&
+    !(head[0] === 0x5d && head.length >= 13 && head[12] === 0xff)
+  )
     return 'pickle';
   // LZMA "alone" (.lzma, joblib's lzma compressor): lc/lp/pb byte, then a power-of-two-ish dictionary.
   if (
