@@ -27,12 +27,14 @@ export const ExtractionConfig = z
     minSamples: z.number().int().min(8).max(5000).default(40),
     /** Shapiro–Wilk W below this raises the alarm (PRADA's δ); default 0.8 on predict routes, 0.7 on LLM routes. */
     threshold: z.number().gt(0).lt(1).optional(),
+    /** Count exact repeats of earlier queries in the distance set; default true on predict routes, false on LLM routes. */
+    countRepeats: z.boolean().optional(),
   })
   .strict();
 export type ExtractionConfig = z.infer<typeof ExtractionConfig>;
 
 /** The monitor's settings for a route kind (calibration in docs/gateway.md). */
-export interface ExtractionSettings extends Omit<ExtractionConfig, 'threshold'> {
+export interface ExtractionSettings extends Omit<ExtractionConfig, 'threshold' | 'countRepeats'> {
   threshold: number;
   /**
    * Leave exact repeats out of the distance set. Chat clients repeat prompts (retries, cached system
@@ -43,7 +45,12 @@ export interface ExtractionSettings extends Omit<ExtractionConfig, 'threshold'> 
 }
 
 export function extractionSettings(c: ExtractionConfig, kind: 'openai' | 'predict'): ExtractionSettings {
-  return { ...c, threshold: c.threshold ?? (kind === 'openai' ? 0.7 : 0.8), skipRepeats: kind === 'openai' };
+  const { countRepeats, ...rest } = c;
+  return {
+    ...rest,
+    threshold: c.threshold ?? (kind === 'openai' ? 0.7 : 0.8),
+    skipRepeats: !(countRepeats ?? kind === 'predict'),
+  };
 }
 
 const Common = {

@@ -26,7 +26,7 @@ export class TableError extends BulwarkError {
  * Incremental RFC 4180 CSV reader: feed text chunks, get complete records back. Quoted fields may span
  * lines; every field and row count is bounded, and a malformed quote names its line.
  */
-export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS) {
+export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS, delimiter = ',') {
   let field = '';
   let row: string[] = [];
   let inQuotes = false;
@@ -83,7 +83,7 @@ export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS
             inQuotes = true;
             quoteLine = line;
           } else throw new TableError(file, line, 'quote inside an unquoted field');
-        } else if (ch === ',') finishField();
+        } else if (ch === delimiter) finishField();
         else if (ch === '\n') {
           finishRow(out);
           line++;
@@ -106,4 +106,19 @@ export function createCsvReader(file: string, limits: TableLimits = TABLE_LIMITS
       return out;
     },
   };
+}
+
+/** The delimiter of a delimited text file: the one of `,` `;` tab `|` found most often in its first line. */
+export function sniffDelimiter(firstChunk: string): string {
+  const line = firstChunk.split('\n', 1)[0] ?? '';
+  let best = ',';
+  let most = 0;
+  for (const d of [',', ';', '\t', '|']) {
+    const n = line.split(d).length - 1;
+    if (n > most) {
+      most = n;
+      best = d;
+    }
+  }
+  return best;
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { BulwarkError } from '../core/index.ts';
-import { createCsvReader } from './csv.ts';
+import { createCsvReader, sniffDelimiter } from './csv.ts';
 import { createSseParser } from './sse.ts';
 
 const LIMITS = { maxColumns: 50, maxFieldBytes: 4096, maxRows: 10_000 };
@@ -100,5 +100,16 @@ test('SSE: an event larger than the bound is refused (an upstream cannot make us
       }
     }),
     { numRuns: 300 },
+  );
+});
+
+test('CSV: the delimiter is sniffed from the header (comma, semicolon, tab, pipe)', () => {
+  assert.equal(sniffDelimiter('a;b;c\n1;2;3'), ';');
+  assert.equal(sniffDelimiter('a\tb\n'), '\t');
+  assert.equal(sniffDelimiter('a,b;c,d\n'), ',');
+  const r = createCsvReader('t.csv', LIMITS, ';');
+  assert.deepEqual(
+    [...r.push('x;"y;z"\n'), ...r.end()].map((x) => x.fields),
+    [['x', 'y;z']],
   );
 });

@@ -9,7 +9,7 @@ import type { Store } from '../store/index.ts';
 import { testStore } from '../store/testing.ts';
 import { GatewayConfig } from './config.ts';
 import { hardenOutput, validateInstances } from './predict.ts';
-import { Profile } from './profile.ts';
+import { createProfileBuilder, Profile, profileDataset } from './profile.ts';
 import { buildGateway, type Gateway } from './server.ts';
 import { type StubUpstream, startStubUpstream } from './testing.ts';
 
@@ -127,6 +127,19 @@ describe('bulwark profile', () => {
     assert.equal(plan.type, 'category');
     if (plan.type === 'category')
       assert.deepEqual(Object.keys(plan.counts).sort(), ['basic', 'family', 'pro']);
+  });
+
+  test('missing-value markers (NA, ?, empty) leave a column numeric; a semicolon file is read too', async () => {
+    writeFileSync(join(dir, 'na.csv'), 'w;label\n1.5;a\nNA;b\n?;a\n;b\n2.5;a\n');
+    const p = await profileDataset(join(dir, 'na.csv'));
+    const w = p.features.w!;
+    assert.equal(w.type, 'number');
+    assert.equal(w.missing, 3);
+    if (w.type === 'number') assert.equal(w.mean, 2);
+    const b = createProfileBuilder();
+    b.add({ x: 'ten' });
+    b.add({ x: 3 });
+    assert.equal(b.build({ file: 'f', sha256: '' }).features.x!.type, 'category');
   });
 
   test('a malformed CSV is an input error naming the line', async () => {

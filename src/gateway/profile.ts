@@ -4,7 +4,7 @@ import { basename } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import { ParseLimitError } from '../core/index.ts';
-import { createCsvReader, TABLE_LIMITS, TableError, type TableLimits } from './csv.ts';
+import { createCsvReader, sniffDelimiter, TABLE_LIMITS, TableError, type TableLimits } from './csv.ts';
 
 const NumericFeature = z.object({
   type: z.literal('number'),
@@ -31,6 +31,8 @@ export const Profile = z.object({
 export type Profile = z.infer<typeof Profile>;
 
 const MAX_CATEGORIES = 1000;
+/** Spellings of a missing value in exported datasets (R's NA, pandas' NaN, UCI's ?). */
+const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '?']);
 const RESERVOIR = 10_000;
 const Q = [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99];
 
@@ -84,7 +86,7 @@ export function createProfileBuilder() {
       rows++;
       for (const [name, raw] of Object.entries(record)) {
         const c = col(name);
-        if (raw === null || raw === undefined || raw === '') {
+        if (raw === null || raw === undefined || (typeof raw === 'string' && MISSING.has(raw.trim()))) {
           c.missing++;
           continue;
         }
@@ -194,7 +196,7 @@ export async function profileDataset(
     }
     take(buf + decoder.end());
   } else {
-    const reader = createCsvReader(file, limits);
+    let reader: ReturnType<typeof createCsvReader> | undefined;
     let header: string[] | undefined;
     const take = (recs: { line: number; fields: string[] }[]) => {
       for (const r of recs) {
@@ -215,8 +217,11 @@ export async function profileDataset(
     };
     for await (const chunk of createReadStream(path)) {
       hash.update(chunk as Buffer);
-      take(reader.push(decoder.write(chunk as Buffer)));
+      const text = decoder.write(chunk as Buffer);
+      reader ??= createCsvReader(file, limits, sniffDelimiter(text));
+      take(reader.push(text));
     }
+    reader ??= createCsvReader(file, limits);
     take(reader.push(decoder.end()));
     take(reader.end());
     if (!header) throw new TableError(file, 1, 'empty file: expected a header row');
