@@ -129,7 +129,8 @@ function printableRatio(s: string): number {
 
 function looksLikeText(s: string): boolean {
   // Decoded binary (a hash, a key, an image) is not a hidden instruction: demand readable words.
-  return s.length >= 4 && printableRatio(s) > 0.95 && /[a-zA-Z\p{L}]{2,}[\s,.:;!?][\p{L}]/u.test(s);
+  const head = s.slice(0, MAX_DECODED);
+  return s.length >= 4 && printableRatio(head) > 0.95 && /[\p{L}]{2,40}[\s,.:;!?][\p{L}]/u.test(head);
 }
 
 function stopwordShare(s: string): number {

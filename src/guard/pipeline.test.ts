@@ -197,3 +197,17 @@ describe('guard pipeline on arbitrary input', () => {
     );
   });
 });
+
+describe('guard pipeline on pathological input', () => {
+  // Regression guard for super-linear regular expressions: each of these once took seconds to minutes
+  // at 200 KB. The timeout only catches a hang; speed itself is measured in bench:guard.
+  it('handles 200 KB of repeated markup, escapes and separators', { timeout: 60_000 }, () => {
+    const g = createGuard({ output: ['leak', 'pii', 'secrets', 'exfil-links', 'refusal'] });
+    for (const unit of ['![x](', '%41', '1.', 'a@', 'a:', '(1) ', 'password=', 'aB3', 'ignore ']) {
+      const text = unit.repeat(Math.ceil(200_000 / unit.length));
+      for (const d of [g.checkInput(text), g.checkInput(text, { role: 'document' }), g.checkOutput(text)]) {
+        assert.equal(d.errors, 0, unit);
+      }
+    }
+  });
+});

@@ -100,8 +100,9 @@ export function createLeakDetector(options: LeakOptions = {}): Detector {
   };
 }
 
+// Bounded pieces (alt text, URL, title, tag) so that adversarial text ("![x](![x](…") stays linear.
 const MD_LINK =
-  /(!?)\[([^\]]{0,500})\]\(\s*<?([^)\s>]+)>?(?:\s+"[^"]*")?\s*\)|<img[^>]+src=["']([^"']+)["']|(?<![\w/])(https?:\/\/[^\s)"'<>]+)/gi;
+  /(!?)\[([^\]\n]{0,500})\]\(\s*<?([^()\s<>[\]]{1,2048})>?(?:\s+"[^"\n]{0,200}")?\s*\)|<img[^>]{0,500}?src=["']([^"']{1,2048})["']|(?<![\w/])(https?:\/\/[^\s)"'<>]{1,2048})/gi;
 
 export interface ExfilOptions {
   /** Hosts (and their subdomains) that links and images may point to. */

@@ -176,7 +176,13 @@ export interface PiiOptions {
 export function findPii(text: string, options: PiiOptions = {}): Span[] {
   const want = new Set(options.entities ?? FORMAT_ENTITIES);
   const spans: Span[] = [];
-  const taken = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
+  // Characters already claimed by a span: overlap checks cost the span's length, not the span count.
+  const claimed = new Uint8Array(text.length + 1);
+  const taken = (s: number, e: number) => {
+    for (let i = s; i < e; i++) if (claimed[i]) return true;
+    return false;
+  };
+  const claim = (s: number, e: number) => claimed.fill(1, s, e);
   for (const m of MATCHERS) {
     if (!want.has(m.entity) || (m.gate && !m.gate(text))) continue;
     m.pattern.lastIndex = 0;
@@ -187,11 +193,15 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
       if (m.valid && !m.valid(value, text, start)) continue;
       if (taken(start, end)) continue;
       spans.push({ start, end, label: m.entity, detector: 'pii' });
+      claim(start, end);
     }
   }
   if (want.has('phone') && PHONE_HINT.test(text)) {
     for (const p of phones(text, options.region ?? 'US')) {
-      if (!taken(p.start, p.end)) spans.push({ ...p, label: 'phone', detector: 'pii' });
+      if (!taken(p.start, p.end)) {
+        spans.push({ ...p, label: 'phone', detector: 'pii' });
+        claim(p.start, p.end);
+      }
     }
   }
   if (want.has('person') || want.has('location')) {
@@ -202,7 +212,10 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
         const trimmed = raw.replace(/[\s.,;:!?'")]+$/, '').replace(/^[\s'"(]+/, '');
         const start = it.offset.start + raw.indexOf(trimmed);
         const end = start + trimmed.length;
-        if (trimmed.length > 1 && !taken(start, end)) spans.push({ start, end, label, detector: 'pii' });
+        if (trimmed.length > 1 && !taken(start, end)) {
+          spans.push({ start, end, label, detector: 'pii' });
+          claim(start, end);
+        }
       }
     };
     if (want.has('person')) add(doc.people().out('offset'), 'person');

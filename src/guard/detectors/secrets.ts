@@ -102,10 +102,19 @@ function mayHoldSecret(text: string): boolean {
 export function findSecrets(text: string): (Span & { message: string })[] {
   const spans: (Span & { message: string })[] = [];
   if (!mayHoldSecret(text)) return spans;
-  const taken = (s: number, e: number) => spans.some((x) => s < x.end && e > x.start);
+  // Characters already claimed by a span: overlap checks cost the span's length, not the span count.
+  const claimed = new Uint8Array(text.length + 1);
+  const taken = (s: number, e: number) => {
+    for (let i = s; i < e; i++) if (claimed[i]) return true;
+    return false;
+  };
+  const add = (span: Span & { message: string }) => {
+    spans.push(span);
+    claimed.fill(1, span.start, span.end);
+  };
   for (const f of runSecretlint(text)) {
     if (!taken(f.start, f.end))
-      spans.push({ start: f.start, end: f.end, label: f.rule, detector: 'secrets', message: f.message });
+      add({ start: f.start, end: f.end, label: f.rule, detector: 'secrets', message: f.message });
   }
   for (const m of text.matchAll(ASSIGNED)) {
     const value = m[2]!;
@@ -115,7 +124,7 @@ export function findSecrets(text: string): (Span & { message: string })[] {
       randomLooking(value, 3.0) &&
       !/^(?:\*+|x+|<.*>|\$\{.*\}|process\.env.*)$/i.test(value)
     ) {
-      spans.push({
+      add({
         start,
         end: start + value.length,
         label: 'assigned-credential',
@@ -134,7 +143,7 @@ export function findSecrets(text: string): (Span & { message: string })[] {
       /\d/.test(v) &&
       entropy(v) >= 4.5
     ) {
-      spans.push({
+      add({
         start: m.index,
         end: m.index + v.length,
         label: 'high-entropy-token',
