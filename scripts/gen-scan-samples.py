@@ -284,7 +284,7 @@ def gen_malicious():
     write('malicious', 'C07-legacy_tar_storage_record.pt', legacy_tar(P2 + b']' + STOP, g0('os', 'system') + args(MARK) + REDUCE), 'C07', 'critical')
     # C08 compressed joblib streams
     write('malicious', 'C08-joblib_zlib.joblib', zlib.compress(payload), 'C08', 'critical')
-    write('malicious', 'C08-joblib_gzip.joblib', gzip.compress(payload), 'C08', 'critical')
+    write('malicious', 'C08-joblib_gzip.joblib', gzip.compress(payload, mtime=0), 'C08', 'critical')
     write('malicious', 'C08-joblib_bz2.joblib', bz2.compress(payload), 'C08', 'critical')
     write('malicious', 'C08-joblib_lzma.joblib', lzma.compress(payload, format=lzma.FORMAT_ALONE), 'C08', 'critical')
     write('malicious', 'C08-joblib_xz.joblib', lzma.compress(payload, format=lzma.FORMAT_XZ), 'C08', 'critical')
@@ -296,7 +296,7 @@ def gen_malicious():
     inner_zip = torch_zip_with(payload)
     write('malicious', 'C11-zip_in_zip.zip', zip_of({'outer/model.pt': inner_zip}), 'C11', 'critical')
     write('malicious', 'C11-npz_in_zip.zip', zip_of({'arrays.npz': zip_of({'x.npy': npy_object(payload)})}), 'C11', 'critical')
-    write('malicious', 'C11-zip_in_targz.tar.gz', gzip.compress(tar_of({'model.pt': inner_zip})), 'C11', 'critical')
+    write('malicious', 'C11-zip_in_targz.tar.gz', gzip.compress(tar_of({'model.pt': inner_zip}), mtime=0), 'C11', 'critical')
     # C14 zip slip and symlinks
     write('malicious', 'C14-zip_slip.zip', zip_of({'../../.bashrc': MARK.encode(), 'data.pkl': P4 + b']' + STOP}), 'C14', 'high')
     write('malicious', 'C14-tar_symlink.tar', tar_of({'model.pt': P4 + b']' + STOP}, links={'config.json': '/etc/passwd'}), 'C14', 'high')
@@ -514,6 +514,13 @@ def gen_other_formats():
     wrapper += su('subclass') + g0('numpy', 'ndarray') + SETITEM + su('shape') + b'K\x01\x85' + SETITEM + su('order') + su('C') + SETITEM
     wrapper += su('dtype') + g0('numpy', 'dtype') + args('O8', False, True) + REDUCE + SETITEM + su('allow_mmap') + FALSE + SETITEM + BUILD
     write('malicious', 'E11-joblib_numpy_array_wrapper.joblib', wrapper + call0('os', 'system', MARK)[:] + STOP, 'E11', 'critical')
+    # X02: the array bytes joblib steps over are opcodes to pickle.load (loader divergence)
+    frag = g0('os', 'system') + args(MARK) + REDUCE + b'0'
+    div = P2 + g0('joblib.numpy_pickle', 'NumpyArrayWrapper') + b')\x81' + EMPTY_DICT
+    div += su('subclass') + g0('numpy', 'ndarray') + SETITEM + su('shape') + b'M' + struct.pack('<H', len(frag)) + b'\x85' + SETITEM
+    div += su('order') + su('C') + SETITEM + su('dtype') + g0('numpy', 'dtype') + args('u1', False, True) + REDUCE + SETITEM
+    div += su('allow_mmap') + FALSE + SETITEM + BUILD + frag + STOP
+    write('malicious', 'X02-joblib_pickle_divergence.joblib', div, 'X02', 'critical')
     write('malicious', 'E11-torch_legacy_weights_only_bypass.pt', legacy_raw(call4('os', 'system', MARK)), 'E11', 'critical')
 
 

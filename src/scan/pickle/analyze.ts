@@ -1,4 +1,4 @@
-import type { ScanContext } from '../context.ts';
+import { ScanContext } from '../context.ts';
 import {
   type BuildRec,
   type CallRec,
@@ -109,6 +109,33 @@ function stringsIn(v: Val, out: string[], depth = 0): void {
     }
 }
 
+/** Rules whose findings from the plain-pickle reading are worth reporting (not parse noise). */
+const PLAIN_RULES = new Set([
+  'scan.pickle.dangerous-callable',
+  'scan.pickle.dynamic-global',
+  'scan.pickle.unsafe-global',
+  'scan.pickle.extension-opcode',
+  'scan.pickle.attribute-overwrite',
+  'scan.pickle.suspicious-argument',
+]);
+
+/**
+ * joblib steps over array bytes after a NumpyArrayWrapper; pickle.load does not. A file can be made
+ * to mean different things to the two loaders, so the plain reading is scanned too and its code
+ * findings are added (parse errors of that reading are expected on real array bytes and dropped).
+ */
+function plainReading(ctx: ScanContext, data: Uint8Array, opts: PickleScanOptions): void {
+  const scratch = new ScanContext(ctx.path, ctx.policy, ctx.limits);
+  scanPickleStream(scratch, data, { ...opts, plain: true });
+  const have = new Set(ctx.findings.map((f) => `${f.ruleId}:${String(f.evidence.callable ?? '')}`));
+  for (const f of scratch.findings) {
+    const key = `${f.ruleId}:${String(f.evidence.callable ?? '')}`;
+    if (!PLAIN_RULES.has(f.ruleId) || have.has(key)) continue;
+    have.add(key);
+    ctx.findings.push({ ...f, title: `${f.title} (when read by pickle.load rather than joblib)` });
+  }
+}
+
 const DUNDER_STATE =
   /^__(dict|class|globals|builtins|code|reduce|reduce_ex|setstate|getattr|getattribute|setattr|init|new|call|import|loader|spec|subclasses|bases|mro)__$/;
 
@@ -119,21 +146,29 @@ const DUNDER_STATE =
 export function scanPickleStream(
   ctx: ScanContext,
   data: Uint8Array,
-  opts: PickleScanOptions & { onNested?: (bytes: Uint8Array, member: string, offset: number) => void } = {},
+  opts: PickleScanOptions & {
+    onNested?: (bytes: Uint8Array, member: string, offset: number) => void;
+    plain?: boolean;
+  } = {},
 ): PickleResult {
   const builds: BuildRec[] = [];
   const base = opts.baseOffset ?? 0;
   const member = opts.member;
   const afterBuild = joblibAfterBuild(builds);
+  let joblibSkipped = false;
   const res = runPickle(data, 0, {
     ...(opts.stopAfter !== undefined ? { stopAfter: opts.stopAfter } : {}),
     limits: { deadlineMs: Math.max(1, ctx.deadline - Date.now()) },
     afterBuild: (b, pos, d) => {
       builds.push(b);
-      return afterBuild?.(b, pos, d);
+      if (opts.plain) return undefined;
+      const r = afterBuild?.(b, pos, d);
+      if (r) joblibSkipped = true;
+      return r;
     },
   });
   ctx.formats.add('pickle');
+  if (joblibSkipped) plainReading(ctx, data, opts);
 
   const firstCall = new Map<GlobalRef, CallRec>();
   for (const c of res.calls)
