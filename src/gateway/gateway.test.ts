@@ -247,6 +247,33 @@ describe('limits per key and route', () => {
     }
   });
 
+  test('refuses with 503 when the shared counters are unreachable (fails closed)', async () => {
+    const up = await startStubUpstream();
+    const config = GatewayConfig.parse({
+      limitsBackend: 'redis',
+      routes: [
+        {
+          path: '/v1',
+          kind: 'openai',
+          upstream: `${up.url}/v1`,
+          policy: 'none',
+          limits: { requestsPerMinute: 100 },
+        },
+      ],
+    });
+    const gw = await buildGateway({ config, store, redisUrl: 'redis://127.0.0.1:1' });
+    const base = await gw.app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const r = await chat({ url: base } as Harness, 'hi');
+      assert.equal(r.status, 503);
+      assert.match((r.json.error as { message: string }).message, /limit counters unavailable/);
+      assert.equal(up.seen.length, 0);
+    } finally {
+      await gw.close();
+      await up.close();
+    }
+  });
+
   test('monthly quota', async () => {
     const h = await harness({ policy: 'none', limits: { monthlyRequests: 2 } });
     try {

@@ -127,6 +127,8 @@ return 0`;
 /** Counters in Redis/Valkey, shared by several gateway processes. */
 export function redisLimiter(url: string, now: () => number = Date.now): Limiter {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: true, lazyConnect: false });
+  // Connection errors surface as failed commands, which the gateway answers with 503 (fail closed).
+  redis.on('error', () => {});
   redis.defineCommand('bwAcquire', { numberOfKeys: 5, lua: ACQUIRE });
   const r = redis as Redis & { bwAcquire(...args: (string | number)[]): Promise<number> };
   return {

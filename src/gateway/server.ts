@@ -155,6 +155,20 @@ function runtimeFor(r: RouteConfig, i: number, opts: GatewayOptions): RouteRunti
   };
 }
 
+function limiterFor(config: GatewayConfig, redisUrl: string | undefined): Limiter {
+  if (config.limitsBackend === 'memory' || (config.limitsBackend === 'auto' && !redisUrl))
+    return memoryLimiter();
+  if (!redisUrl)
+    throw new BulwarkError(
+      'BW_ERR_CONFIG_INVALID',
+      'gateway.limitsBackend: redis needs REDIS_URL or redis.url',
+      {
+        field: 'gateway.limitsBackend',
+      },
+    );
+  return redisLimiter(redisUrl);
+}
+
 const hashOf = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Builds the data plane without listening: `bulwark gateway` listens, tests and benchmarks too. */
@@ -162,21 +176,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const config = opts.config;
   const metrics = createGatewayMetrics(() => queue.depth);
   const runtimes = config.routes.map((r, i) => runtimeFor(r, i, opts));
-  const limiter =
-    config.limitsBackend === 'redis' || (config.limitsBackend === 'auto' && opts.redisUrl)
-      ? redisLimiter(
-          opts.redisUrl ??
-            (() => {
-              throw new BulwarkError(
-                'BW_ERR_CONFIG_INVALID',
-                'gateway.limitsBackend: redis needs REDIS_URL or redis.url',
-                {
-                  field: 'gateway.limitsBackend',
-                },
-              );
-            })(),
-        )
-      : memoryLimiter();
+  const limiter = limiterFor(config, opts.redisUrl);
   const auth = createAuthenticator({
     ...(opts.store ? { store: opts.store } : {}),
     apiKeys: config.auth.apiKeys,
@@ -333,12 +333,21 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       const needTokens =
         rt.config.limits.tokensPerMinute !== undefined || rt.config.limits.monthlyTokens !== undefined;
       if (needTokens) st.tokensIn = tokens();
-      const r = await limiter.acquire(
-        principal.id,
-        `${rt.name}:${st.endpoint}`,
-        rt.config.limits,
-        needTokens ? st.tokensIn : 0,
-      );
+      // Counters unreachable (Redis down): refuse rather than serve without limits.
+      const r = await limiter
+        .acquire(principal.id, `${rt.name}:${st.endpoint}`, rt.config.limits, needTokens ? st.tokensIn : 0)
+        .catch((e: unknown) => {
+          metrics.upstreamErrors.inc({ route: st.route, kind: 'limiter' });
+          throw new GatewayRefusal(
+            503,
+            'limits-unavailable',
+            `limit counters unavailable: ${(e as Error).message}`,
+            {
+              code: 'service_unavailable',
+              bwCode: 'BW_ERR_UPSTREAM',
+            },
+          );
+        });
       if (!r.ok) {
         metrics.limited.inc({ route: st.route, limit: r.limit });
         throw new GatewayRefusal(429, `limit:${r.limit}`, `limit ${r.limit} reached for this key and route`, {
