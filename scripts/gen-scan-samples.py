@@ -487,6 +487,8 @@ def gen_other_formats():
     write('malicious', 'E02-keras_enable_unsafe.keras', keras_zip(cfg), 'E02', 'critical')
     tmw = {'module': 'keras.layers', 'class_name': 'TorchModuleWrapper', 'config': {'name': 't', 'module': base64.b64encode(call4('os', 'system', MARK)).decode()}, 'registered_name': None}
     write('malicious', 'E02-keras_torch_module_wrapper.keras', keras_zip(keras_model([tmw])), 'E02', 'critical')
+    meta = json.dumps({'class_name': 'Sequential', 'config': {'name': 'seq', 'layers': [lambda_k2]}})
+    write('malicious', 'E01-keras_metadata.pb', pb_field(1, pb_field(2, 1) + pb_field(3, 'root') + pb_field(4, '_tf_keras_sequential') + pb_field(5, meta)), 'E01', 'critical')
     for op in ('PyFunc', 'EagerPyFunc', 'ReadFile', 'WriteFile', 'MatchingFiles'):
         write('malicious', f'E03-savedmodel_{op}.pb', savedmodel(['Placeholder', op, 'Identity']), 'E03', 'critical-or-high')
     gen_onnx()

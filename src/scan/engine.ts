@@ -5,7 +5,13 @@ import { listTar } from './containers/tar.ts';
 import { listZip, unsafePath, type ZipEntry } from './containers/zip.ts';
 import { joinMember, type ScanContext } from './context.ts';
 import { scanGguf } from './formats/gguf.ts';
-import { analyzeKerasConfig, analyzeSerializedObjects, analyzeTargets, scanHdf5 } from './formats/keras.ts';
+import {
+  analyzeKerasConfig,
+  analyzeSerializedObjects,
+  analyzeTargets,
+  scanHdf5,
+  searchJson,
+} from './formats/keras.ts';
 import { parseNpyHeader } from './formats/npy.ts';
 import { looksLikeOnnx, scanOnnx } from './formats/onnx.ts';
 import { scanSafetensors } from './formats/safetensors.ts';
@@ -606,8 +612,16 @@ async function scanZip(
 }
 
 function scanProtobuf(ctx: ScanContext, src: Source, member: string | undefined, hint: SourceHint): void {
-  if (looksLikeOnnx(src)) scanOnnx(ctx, src, member);
-  else if (!scanTensorflow(ctx, src, member)) notAModel(ctx, member, hint, 'unrecognised binary');
+  if (looksLikeOnnx(src)) {
+    scanOnnx(ctx, src, member);
+    return;
+  }
+  const graph = scanTensorflow(ctx, src, member);
+  // keras_metadata.pb (Keras SavedModel) carries the layer configs, Lambda code included, as JSON.
+  const configs =
+    src.size <= ctx.limits.maxInMemoryBytes ? searchJson(ctx, src, member, 'keras-metadata') : 0;
+  if (configs > 0) ctx.recognised = true;
+  if (!graph && configs === 0) notAModel(ctx, member, hint, 'unrecognised binary');
 }
 
 function scanConfig(ctx: ScanContext, src: Source, member: string | undefined, kind: 'json' | 'yaml'): void {

@@ -221,12 +221,22 @@ export function scanHdf5(ctx: ScanContext, src: Source, member?: string): void {
   searchJson(ctx, src, member);
 }
 
-function searchJson(ctx: ScanContext, src: Source, member: string | undefined): void {
+/**
+ * Searches bytes for embedded Keras JSON configs (HDF5 attributes, `keras_metadata.pb` in a SavedModel)
+ * and analyses each; returns how many were found.
+ */
+export function searchJson(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  format = 'keras-h5',
+): number {
+  let found = 0;
   const window = 4 << 20;
   // Each candidate may read ahead; cap candidates so crafted input cannot make the search quadratic.
   let candidates = 0;
   for (let p = 0; p < src.size; p += window - MARKER.length) {
-    if (!ctx.timeLeft(member ?? '')) return;
+    if (!ctx.timeLeft(member ?? '')) return found;
     const b = Buffer.from(src.read(p, window));
     let i = b.indexOf(MARKER);
     while (i >= 0) {
@@ -234,15 +244,16 @@ function searchJson(ctx: ScanContext, src: Source, member: string | undefined): 
         ctx.add('scan.file.limit-reached', {
           member,
           offset: p + i,
-          title: 'HDF5 byte search stopped after 1000 JSON candidates',
+          title: 'JSON config search stopped after 1000 candidates',
         });
-        return;
+        return found;
       }
       const text = balancedJson(src, p + i, Math.min(ctx.limits.maxHeaderBytes, 16 << 20));
       if (text) {
         try {
           const json: unknown = JSON.parse(text);
-          ctx.formats.add('keras-h5');
+          found++;
+          ctx.formats.add(format);
           analyzeKerasConfig(ctx, json, member, p + i);
           analyzeTargets(ctx, text, member);
           i = b.indexOf(MARKER, i + text.length);
@@ -255,4 +266,5 @@ function searchJson(ctx: ScanContext, src: Source, member: string | undefined): 
     }
     if (p + window >= src.size) break;
   }
+  return found;
 }
