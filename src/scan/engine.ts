@@ -3,7 +3,7 @@ import { type Codec, decompress, ExpandLimit } from './containers/compress.ts';
 import { readSevenZip } from './containers/sevenz.ts';
 import { listTar } from './containers/tar.ts';
 import { listZip, unsafePath, type ZipEntry } from './containers/zip.ts';
-import { joinMember, type ScanContext } from './context.ts';
+import { joinMember, ScanContext } from './context.ts';
 import { scanGguf } from './formats/gguf.ts';
 import {
   analyzeKerasConfig,
@@ -582,9 +582,11 @@ async function scanZip(
     }
     if (!body) continue;
     if (encryptedFlag) {
-      // PyTorch ignores the encryption bit and reads plain data; real encryption yields noise.
-      const k = sniff(body.read(0, 1024), body.size, e.name);
-      if (k === 'unknown' || k === 'text') {
+      // PyTorch ignores the encryption bit and reads plain data; real encryption yields noise. Scan
+      // the member on the side: if it is a model format, it was plain; otherwise it is encrypted.
+      const trial = new ScanContext(ctx.path, ctx.policy, ctx.limits);
+      await scanSource(trial, body, name, depth + 1, { name: e.name });
+      if (!trial.recognised) {
         ctx.add('scan.archive.encrypted', {
           member: name,
           offset: e.localOffset,
@@ -597,6 +599,10 @@ async function scanZip(
         offset: e.localOffset,
         title: `zip member ${JSON.stringify(e.name)} claims encryption but holds plain data (PyTorch loads it)`,
       });
+      ctx.recognised = true;
+      for (const f of trial.formats) ctx.formats.add(f);
+      ctx.findings.push(...trial.findings);
+      continue;
     }
     if (body.size <= 16 * 1024 * 1024 && e.crc !== 0) {
       const bytes = body.read(0, body.size);
