@@ -2,15 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import { BulwarkError } from '../../core/index.ts';
-import {
-  type ChatMessage,
-  createGuard,
-  type Decision,
-  decisionFindings,
-  type Guard,
-  GuardPolicy,
-  type GuardPolicyInput,
-} from '../../guard/index.ts';
+import type { ChatMessage, Decision, Guard, GuardPolicyInput } from '../../guard/index.ts';
 import { action, type CliContext, type CommandModule, common } from '../context.ts';
 import { EXIT, paint, printJson, progress, table, UsageError } from '../output.ts';
 
@@ -24,6 +16,9 @@ interface CheckOpts {
   jsonl?: string;
   config?: string;
 }
+
+// The guard engine (models, rule tables) loads only when `check` runs, so other commands start fast.
+let engine: typeof import('../../guard/index.ts');
 
 const ROLES = ['user', 'document', 'output'] as const;
 type CliRole = (typeof ROLES)[number];
@@ -57,7 +52,7 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
         : obj;
     if (picked === undefined)
       throw new UsageError(`--policy ${opts.policy}: no policy named ${JSON.stringify(name)}`, 'policy');
-    const parsed = GuardPolicy.safeParse(picked);
+    const parsed = engine.GuardPolicy.safeParse(picked);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
       throw new UsageError(
@@ -70,7 +65,7 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
   const cfg = ctx.config({ ...(opts.config ? { config: opts.config } : {}) });
   const fromConfig = cfg.config.policies?.[name];
   if (fromConfig !== undefined) {
-    const parsed = GuardPolicy.safeParse(fromConfig);
+    const parsed = engine.GuardPolicy.safeParse(fromConfig);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
       throw new BulwarkError(
@@ -132,7 +127,7 @@ function printHuman(ctx: CliContext, d: Decision, explain: boolean): void {
         100,
       ),
     );
-    for (const f of decisionFindings(d))
+    for (const f of engine.decisionFindings(d))
       io.out(`finding ${f.ruleId} (${f.severity}) refs ${f.refs.join(' ')}\n`);
   }
 }
@@ -215,14 +210,15 @@ Examples:
       action(ctx, async (text: string | undefined, opts: CheckOpts) => {
         if (!ROLES.includes(opts.role as CliRole))
           throw new UsageError(`--role must be one of ${ROLES.join(', ')}`, 'role');
-        const guard = createGuard(await loadPolicy(ctx, opts));
+        engine = await import('../../guard/index.ts');
+        const guard = engine.createGuard(await loadPolicy(ctx, opts));
         if (opts.jsonl) return runBatch(ctx, guard, opts.jsonl, opts);
         if (text === undefined)
           throw new UsageError('nothing to check: give TEXT, - for stdin, or --jsonl FILE');
         const input = text === '-' ? await readStdin() : text;
         const d = judge(guard, input, opts.role as CliRole, opts.systemPrompt);
         if (opts.json)
-          printJson(ctx.io, { ...summary(d), outcomes: d.outcomes, findings: decisionFindings(d) });
+          printJson(ctx.io, { ...summary(d), outcomes: d.outcomes, findings: engine.decisionFindings(d) });
         else printHuman(ctx, d, Boolean(opts.explain));
         return d.blocked ? EXIT.FINDINGS : EXIT.OK;
       }),
