@@ -2,9 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { createContext, type CommandModule } from './context.ts';
 import { EXIT, type Io, processIo } from './output.ts';
 import { VERSION } from './version.ts';
-import { registerCommands } from './commands/index.ts';
+import { commandsFor } from './commands/index.ts';
 
-export function buildProgram(io: Io, modules: CommandModule[] = registerCommands) {
+export function buildProgram(io: Io, modules: CommandModule[]) {
   const ctx = createContext(io);
   const program = new Command('bulwark')
     .description(
@@ -33,7 +33,7 @@ Exit codes: 0 ok, 1 findings at or above the threshold or a failed check, 2 usag
 
 /** Runs the CLI in-process and returns the exit code (tests call this directly). */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  const { program, ctx } = buildProgram(io);
+  const { program, ctx } = buildProgram(io, await commandsFor(argv));
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (e) {
