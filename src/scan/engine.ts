@@ -4,18 +4,7 @@ import { readSevenZip } from './containers/sevenz.ts';
 import { listTar } from './containers/tar.ts';
 import { listZip, unsafePath, type ZipEntry } from './containers/zip.ts';
 import { joinMember, ScanContext } from './context.ts';
-import { scanGguf } from './formats/gguf.ts';
-import {
-  analyzeKerasConfig,
-  analyzeSerializedObjects,
-  analyzeTargets,
-  scanHdf5,
-  searchJson,
-} from './formats/keras.ts';
 import { parseNpyHeader } from './formats/npy.ts';
-import { looksLikeOnnx, scanOnnx } from './formats/onnx.ts';
-import { scanSafetensors } from './formats/safetensors.ts';
-import { scanTensorflow } from './formats/tensorflow.ts';
 import { scanPickleStream } from './pickle/analyze.ts';
 import { type Kind, sniff } from './sniff.ts';
 import { MemSource, readAll, type Source } from './source.ts';
@@ -86,11 +75,11 @@ async function scanKind(
     case 'npy':
       return scanNpy(ctx, src, member, depth);
     case 'hdf5':
-      return scanHdf5(ctx, src, member);
+      return (await import('./formats/keras.ts')).scanHdf5(ctx, src, member);
     case 'gguf':
-      return scanGguf(ctx, src, member);
+      return (await import('./formats/gguf.ts')).scanGguf(ctx, src, member);
     case 'safetensors':
-      return scanSafetensors(ctx, src, member);
+      return (await import('./formats/safetensors.ts')).scanSafetensors(ctx, src, member);
     case 'pickle':
       return scanPickleSource(ctx, src, member, depth, hint);
     case 'protobuf':
@@ -617,7 +606,16 @@ async function scanZip(
   }
 }
 
-function scanProtobuf(ctx: ScanContext, src: Source, member: string | undefined, hint: SourceHint): void {
+// Formats that are rarer in a directory walk load their parsers on first use (less start-up work).
+async function scanProtobuf(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  hint: SourceHint,
+): Promise<void> {
+  const { looksLikeOnnx, scanOnnx } = await import('./formats/onnx.ts');
+  const { scanTensorflow } = await import('./formats/tensorflow.ts');
+  const { searchJson } = await import('./formats/keras.ts');
   if (looksLikeOnnx(src)) {
     scanOnnx(ctx, src, member);
     return;
@@ -630,7 +628,13 @@ function scanProtobuf(ctx: ScanContext, src: Source, member: string | undefined,
   if (!graph && configs === 0) notAModel(ctx, member, hint, 'unrecognised binary');
 }
 
-function scanConfig(ctx: ScanContext, src: Source, member: string | undefined, kind: 'json' | 'yaml'): void {
+async function scanConfig(
+  ctx: ScanContext,
+  src: Source,
+  member: string | undefined,
+  kind: 'json' | 'yaml',
+): Promise<void> {
+  const { analyzeKerasConfig, analyzeSerializedObjects, analyzeTargets } = await import('./formats/keras.ts');
   ctx.formats.add(kind);
   if (src.size > ctx.limits.maxHeaderBytes) return;
   const text = Buffer.from(src.read(0, src.size)).toString('utf8');
