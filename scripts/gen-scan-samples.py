@@ -5,7 +5,7 @@ malicious/<ID>-*.{pkl,...}: one sample per technique of shared/scan-bypasses.md.
 opcode by opcode (nothing here is ever unpickled) and every payload only appends a line to a marker
 file (/tmp/bulwark-scan-marker), so even a mistaken load is harmless.
 benign/*: controls made with the real libraries (Debian python3-torch, python3-sklearn, python3-joblib,
-python3-numpy, python3-h5py, python3-onnx); safetensors and GGUF are written byte by byte. Keras is not
+python3-numpy, python3-h5py, python3-onnx, python3-lz4); safetensors and GGUF are written byte by byte. Keras is not
 packaged in Debian, so Keras-format files are written with h5py/zipfile in Keras's own layout.
 
 Run: /usr/bin/python3 scripts/gen-scan-samples.py   (CI uses the committed files; no Python needed)
@@ -288,6 +288,8 @@ def gen_malicious():
     write('malicious', 'C08-joblib_bz2.joblib', bz2.compress(payload), 'C08', 'critical')
     write('malicious', 'C08-joblib_lzma.joblib', lzma.compress(payload, format=lzma.FORMAT_ALONE), 'C08', 'critical')
     write('malicious', 'C08-joblib_xz.joblib', lzma.compress(payload, format=lzma.FORMAT_XZ), 'C08', 'critical')
+    import lz4.frame
+    write('malicious', 'C08-joblib_lz4.joblib', lz4.frame.compress(payload), 'C08', 'critical')
     # C09 protocol 0 pickle in a zip under a non-pickle name
     write('malicious', 'C09-proto0_in_zip.zip', zip_of({'model/weights.dat': call0('os', 'system', MARK)}), 'C09', 'critical')
     # C10 malicious .npy object array inside .npz
@@ -587,7 +589,7 @@ def gen_benign():
     X = np.random.RandomState(0).rand(40, 3)
     y = (X[:, 0] > 0.5).astype(int)
     pipe = Pipeline([('scale', StandardScaler()), ('clf', LogisticRegression())]).fit(X, y)
-    for comp in (None, 'zlib', 'gzip', 'bz2', 'lzma', 'xz'):
+    for comp in (None, 'zlib', 'gzip', 'bz2', 'lzma', 'xz', 'lz4'):
         b = io.BytesIO()
         if comp:
             joblib.dump(pipe, b, compress=(comp, 3))

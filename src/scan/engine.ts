@@ -70,6 +70,7 @@ async function scanKind(
     case 'xz':
     case 'lzma':
     case 'zlib':
+    case 'lz4':
     case 'joblib-zf':
       return scanCompressed(ctx, src, member, depth, kind, hint);
     case 'npy':

@@ -10,7 +10,7 @@ export class ExpandLimit extends Error {
   }
 }
 
-export type Codec = 'deflate-raw' | 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma-alone' | 'lzma-zip';
+export type Codec = 'deflate-raw' | 'zlib' | 'gzip' | 'bz2' | 'xz' | 'lzma-alone' | 'lzma-zip' | 'lz4';
 
 function zlibBounded(fn: typeof inflateSync, data: Uint8Array, max: number): Uint8Array {
   try {
@@ -61,6 +61,8 @@ export async function decompress(codec: Codec, data: Uint8Array, max: number): P
       return zlibBounded(inflateSync, data, max);
     case 'gzip':
       return zlibBounded(gunzipSync, data, max);
+    case 'lz4':
+      return (await import('./lz4.ts')).decodeLz4Frames(data, max);
     case 'bz2': {
       // @ts-expect-error unbzip2-stream ships no type declarations
       const mod = (await import('unbzip2-stream')) as unknown as { default: () => Transform };
