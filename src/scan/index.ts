@@ -11,7 +11,7 @@ import {
 } from '../core/index.ts';
 import { DEFAULT_LIMITS, ScanContext, type ScanLimits } from './context.ts';
 import { scanSource } from './engine.ts';
-import { BUILTIN_POLICY, type Policy, type PolicyFile } from './policy.ts';
+import { BUILTIN_POLICY, type Policy, type PolicyFileInput } from './policy.ts';
 import { FileSource, MemSource } from './source.ts';
 
 export { DEFAULT_LIMITS, type ScanLimits } from './context.ts';
@@ -212,7 +212,7 @@ function symlinkResult(t: Target, policy: Policy): ScannedFile {
 
 export interface WorkerScanOptions extends Omit<ScanOptions, 'policy'> {
   /** Policy as data (functions cannot cross threads); the built-in policy when absent. */
-  policyFile?: PolicyFile;
+  policyFile?: PolicyFileInput;
 }
 
 /**

@@ -45,8 +45,10 @@ describe('pickle policy (default deny)', () => {
     assert.equal(kind('mycompany.models', 'Net'), 'unknown');
   });
 
-  it('does not let a module-wide allow cover attribute paths', () => {
+  it('does not let a module-wide allow cover attribute paths or re-exported loaders', () => {
     assert.notEqual(kind('sklearn.pipeline', 'Pipeline.__init__.__globals__'), 'allow');
+    assert.notEqual(kind('sklearn.utils._joblib', 'load'), 'allow');
+    assert.notEqual(kind('torch.nn.modules.module', 'open'), 'allow');
   });
 
   it('is versioned data, and a project policy extends it', async () => {

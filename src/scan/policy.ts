@@ -14,6 +14,8 @@ export const PolicyFile = z
     extends: z.literal('builtin').optional(),
     allow: z.array(z.string()).default([]),
     denyWithinAllowed: z.array(z.string()).default([]),
+    /** Names never covered by a module-wide allow (`sklearn.*` must not allow a re-exported `load`). */
+    prefixAllowExcept: z.array(z.string()).default([]),
     dangerous: z.record(z.string(), z.array(z.string())).default({}),
     strictPackages: z.array(z.string()).default([]),
     aliases: z.record(z.string(), z.string()).default({}),
@@ -22,6 +24,8 @@ export const PolicyFile = z
   })
   .strict();
 export type PolicyFile = z.infer<typeof PolicyFile>;
+/** A policy document as written (defaults may be left out). */
+export type PolicyFileInput = z.input<typeof PolicyFile>;
 
 export type Verdict =
   | { kind: 'allow'; canonical: string }
@@ -65,6 +69,7 @@ export function compilePolicy(file: PolicyFile): Policy {
     ...patterns(list),
   }));
   const strict = new Set(file.strictPackages);
+  const prefixExcept = new Set(file.prefixAllowExcept);
   const suspicious = file.suspiciousArgumentPatterns.map((p) => new RegExp(p, 'i'));
 
   // Every dotted prefix of a name, looked up in one map: `os.path.join` checks `os`, `os.path`, ….
@@ -99,7 +104,8 @@ export function compilePolicy(file: PolicyFile): Policy {
       if (!denied) {
         if (allow.exact.has(canonical)) return { kind: 'allow', canonical };
         // Module-wide allows cover classes and functions defined in the module, not attribute paths.
-        if (!dotted && matchesPrefix(allow.prefixes, module)) return { kind: 'allow', canonical };
+        if (!dotted && !prefixExcept.has(name) && matchesPrefix(allow.prefixes, module))
+          return { kind: 'allow', canonical };
       }
       // find_class walks `name` with getattr at protocol >= 4, so `pathlib` + `os.system` is os.system:
       // test every suffix of the dotted path, after mapping known private aliases (`tempfile._os`).
@@ -138,6 +144,7 @@ function merge(base: PolicyFile, over: PolicyFile): PolicyFile {
     version: over.version,
     allow: [...base.allow, ...over.allow],
     denyWithinAllowed: [...base.denyWithinAllowed, ...over.denyWithinAllowed],
+    prefixAllowExcept: [...base.prefixAllowExcept, ...over.prefixAllowExcept],
     dangerous,
     strictPackages: [...base.strictPackages, ...over.strictPackages],
     aliases: { ...base.aliases, ...over.aliases },

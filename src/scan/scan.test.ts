@@ -101,17 +101,7 @@ describe('scanInWorker', () => {
       const one = (await scanInWorker(
         { bytes: PAYLOAD, name: 'up.pkl' },
         {
-          policyFile: {
-            name: 'empty',
-            version: '1',
-            allow: [],
-            denyWithinAllowed: [],
-            dangerous: {},
-            strictPackages: [],
-            aliases: {},
-            nestedLoaders: {},
-            suspiciousArgumentPatterns: [],
-          },
+          policyFile: { name: 'empty', version: '1' },
         },
       )) as Awaited<ReturnType<typeof scanBuffer>>;
       assert.equal(one.findings[0]!.ruleId, 'scan.pickle.unknown-global');
