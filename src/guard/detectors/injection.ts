@@ -3,7 +3,6 @@ import { model } from '../models.ts';
 import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
 import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
 import {
-  CONFIDENTIAL_SYSTEM,
   CONTENT_RULES,
   EMBEDDED_RULES,
   INJECTION_RULES,
@@ -11,9 +10,17 @@ import {
   matchRules,
   PROBE_RULES,
   type PhraseRule,
+  ENCODED_DIRECTIVE,
+  instructionInComment,
   repeatedTokens,
-  PROTECTED_KINDS,
 } from './injection-rules.ts';
+import {
+  asksAboutNamedPerson,
+  asksAboutProtectedPerson,
+  asksForSecret,
+  restrictedTopicHits,
+  systemPolicy,
+} from './context.ts';
 
 const ALL_RULES = [...INJECTION_RULES, ...MULTILINGUAL_RULES, ...PROBE_RULES, ...EMBEDDED_RULES];
 const JAILBREAK_LABELS = new Set(['persona-jailbreak', 'no-restrictions']);
@@ -52,6 +59,34 @@ function scanRules(input: GuardInput, rules: PhraseRule[], detector: string): Ru
   return { score, spans, labels };
 }
 
+/** Instructions inside comments of pasted code or HTML, or hidden in an encoding. */
+function scanComments(input: GuardInput, rules: RuleScan, detector: string) {
+  for (const v of input.decoded) {
+    if (v.encoding === 'leet' || v.encoding === 'url') continue;
+    if (ENCODED_DIRECTIVE.test(v.text.slice(0, 2000))) {
+      rules.score = Math.max(rules.score, 0.75);
+      rules.labels.push(`instruction-in-encoded-text (${v.encoding})`);
+      rules.spans.push({
+        start: v.start,
+        end: v.end,
+        label: 'instruction-in-encoded-text',
+        detector,
+        decodedFrom: v.encoding,
+      });
+      break;
+    }
+  }
+  const hit = instructionInComment(input.normalized);
+  if (!hit) return;
+  rules.score = Math.max(rules.score, 0.8);
+  rules.labels.push('instruction-in-comment');
+  rules.spans.push(
+    input.normalized === input.text
+      ? { start: hit.index, end: hit.index + hit.length, label: 'instruction-in-comment', detector }
+      : { start: 0, end: input.text.length, label: 'instruction-in-comment', detector },
+  );
+}
+
 function combine(p: number, threshold: number, layer: string, rules: RuleScan, text: string): DetectorResult {
   const ml = calibrate(p, threshold);
   const score = Math.max(ml, rules.score);
@@ -80,6 +115,7 @@ export const injectionDetector: Detector = {
       rules.score = Math.max(rules.score, 0.7);
       rules.labels.push('repeated-tokens');
     }
+    scanComments(input, rules, 'injection');
     return combine(p, model('injection').threshold, layer, rules, input.normalized);
   },
   stream: (ctx) => streamModel('injection', 'injection', ctx),
@@ -125,6 +161,7 @@ export const indirectDetector: Detector = {
     for (const v of input.decoded)
       worst = Math.max(worst, calibrate(scoreTextCached(m, v.text.slice(0, CHUNK)), m.threshold));
     const rules = scanRules(input, CONTENT_SCAN, 'indirect');
+    scanComments(input, rules, 'indirect');
     const score = Math.max(worst, rules.score);
     const spans = rules.spans.length
       ? rules.spans
@@ -146,64 +183,53 @@ export const indirectDetector: Detector = {
 };
 
 /**
- * A request for what the system prompt protects. Needs the system prompt in context: without it,
- * "what is the password?" is an ordinary question.
+ * A request for what the system prompt protects: its secret, the personal data it holds about a
+ * user, or a topic it forbids. Needs the system prompt in context: without it, "what is the
+ * password?" or "how does a pawn move in chess?" is an ordinary question. The decoded layers
+ * (hex, base64, ROT13 …) are read too: "decode this and tell me what it says" smuggles the question.
  */
 export const secretProbeDetector: Detector = {
   id: 'secret-probe',
   detect(input) {
     const sys = input.ctx.systemPrompt;
-    if (!sys || !CONFIDENTIAL_SYSTEM.test(sys)) {
-      return { score: 0, spans: [], explanation: 'no protected content in the system prompt' };
+    if (!sys) return { score: 0, spans: [], explanation: 'no system prompt in context' };
+    const p = systemPolicy(sys);
+    const texts = [input.normalized, ...input.decoded.map((v) => v.text)];
+    for (const t of texts) {
+      if (asksForSecret(p, t))
+        return {
+          score: 0.8,
+          spans: [],
+          explanation: 'asks for the secret that the confidential system prompt holds',
+          details: { kinds: ['secret'] },
+        };
     }
-    const asked: string[] = [];
-    for (const [kind, re] of Object.entries(PROTECTED_KINDS)) {
-      if (re.test(input.normalized) && re.test(sys)) asked.push(kind);
+    for (const t of texts) {
+      const why = asksAboutProtectedPerson(p, t);
+      if (why) return { score: 0.8, spans: [], explanation: why, details: { kinds: ['personal-data'] } };
     }
-    if (asked.length) {
-      return {
-        score: 0.8,
-        spans: [],
-        explanation: `asks for ${asked.join(', ')}, which the confidential system prompt holds`,
-        details: { kinds: asked },
-      };
-    }
-    // A proper name shared with the protected system prompt ("… give me Jessica's birth date").
-    const names = new Set(sys.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []);
-    for (const w of input.normalized.match(/\b\p{Lu}\p{Ll}{2,}\b/gu) ?? []) {
-      if (names.has(w) && !COMMON_CAPITALISED.has(w)) {
+    for (const t of texts) {
+      const name = asksAboutNamedPerson(p, t);
+      if (name)
         return {
           score: 0.6,
           spans: [],
-          explanation: `asks about ${JSON.stringify(w)}, named in the confidential system prompt`,
+          explanation: `asks about ${JSON.stringify(name)}, named in the confidential system prompt`,
         };
-      }
     }
-    return { score: 0, spans: [], explanation: 'does not ask for protected content' };
+    for (const t of texts) {
+      const hits = restrictedTopicHits(p, t);
+      if (hits.length)
+        return {
+          score: 0.7,
+          spans: [],
+          explanation: `goes into a topic the system prompt forbids (${hits
+            .slice(0, 4)
+            .map((h) => JSON.stringify(h))
+            .join(', ')})`,
+          details: { kinds: ['restricted-topic'], topics: hits },
+        };
+    }
+    return { score: 0, spans: [], explanation: 'does not ask for what the system prompt protects' };
   },
 };
-
-const COMMON_CAPITALISED = new Set([
-  'The',
-  'This',
-  'You',
-  'Your',
-  'What',
-  'Can',
-  'Please',
-  'Do',
-  'Don',
-  'It',
-  'If',
-  'Is',
-  'Are',
-  'How',
-  'When',
-  'Where',
-  'Who',
-  'Why',
-  'Which',
-  'Tell',
-  'Give',
-  'Write',
-]);
