@@ -146,6 +146,12 @@ function analyse(sys: string): SystemPolicy {
   // People the prompt's data names ("The user's name is Jane Smith"), not every capitalised word.
   const names = new Set<string>();
   for (const m of sys.matchAll(/"name"\s*:\s*"(\p{Lu}\p{Ll}+ \p{Lu}\p{Ll}+)"/gu)) names.add(m[1]!);
+  // In a translated prompt about one user, the first Latin-script "First Last" is that user's name.
+  const latinName = personal ? /\b(\p{Lu}\p{Ll}{2,}) (\p{Lu}\p{Ll}{2,})\b/u.exec(sys.slice(0, 200)) : null;
+  if (latinName && !/^(?:The|Your|You|As|Do|Under|Los|San|New)$/.test(latinName[1]!)) {
+    names.add(latinName[1]!);
+    names.add(latinName[2]!);
+  }
   for (const m of sys.matchAll(
     /(?:\b(?:name is|named|called)\s+)(\p{Lu}\p{Ll}{2,})(?:\s+(\p{Lu}\p{Ll}{2,}))?/gu,
   )) {
