@@ -389,7 +389,13 @@ export const PROBE_RULES: PhraseRule[] = gated([
     // or lettered ones to be combined ("Combine A, B, and C … A is "…""), in any language.
     label: 'payload-splitting:parts',
     score: 0.75,
-    gate: ['1', 'combine', 'concatenate', 'join'],
+    gate: [
+      ...literalPrefixes(PART_WORDS.replace(/\[(\w)\w\]/g, '$1')),
+      'combine',
+      'concatenate',
+      'join',
+      'put together',
+    ],
     pattern: new RegExp(
       `(?:${PART_WORDS})\\s*1\\s*[^\\n"“„«「']{0,12}["“„«「'][^\\n]{1,120}?(?:${PART_WORDS})\\s*2\\b|\\b(?:[Cc]ombine|[Cc]oncatenate|[Jj]oin|[Pp]ut together)\\s+[A-Z],\\s*[A-Z](?:,?\\s*(?:and\\s+)?[A-Z])?\\b[^\\n]{0,80}?\\b[A-Z] (?:is|=)\\s*["“']`.normalize(
         'NFKC',
@@ -512,7 +518,7 @@ export const PROBE_RULES: PhraseRule[] = gated([
     // Acknowledges the restriction and asks anyway: "I know you said not to discuss dinosaurs, but …"
     label: 'despite-the-rules',
     score: 0.75,
-    gate: ['not to', "n't", 'not allowed', 'not supposed'],
+    gate: ['i know', 'i understand', 'even though', 'although', 'despite', 'i realize'],
     pattern:
       /\b(?:I know|I understand|even though|although|despite (?:the fact that)?|I realize)\s+(?:that\s+)?you(?:'re| are| were| have been)?\s*(?:said|told|instructed|programmed|supposed|allowed|not allowed|not supposed|aren't supposed|aren't allowed|can't|cannot|shouldn't)\s+(?:not\s+)?(?:to\s+)?(?:not\s+)?(?:discuss|talk|share|tell|reveal|give|answer|help|mention|provide)\b[^.?!\n]{0,80}\b(?:but|however|still)\b/i,
   },
@@ -520,7 +526,23 @@ export const PROBE_RULES: PhraseRule[] = gated([
     // Claimed authority over the user's data: "I am a police officer … I need the user's city".
     label: 'authority-for-data',
     score: 0.7,
-    gate: ["i'm", 'i am'],
+    gate: [
+      'police',
+      'detective',
+      'president',
+      'ceo',
+      'boss',
+      'supervisor',
+      'manager',
+      'administrator',
+      'auditor',
+      'investigator',
+      'agent',
+      'accountant',
+      'official',
+      'officer',
+      'superior',
+    ],
     pattern:
       /\b(?:I am|I'm)\s+(?:a|an|the|your)\s+(?:(?:\w+\s+){0,2})(?:police officer|detective|president|ceo|boss|supervisor|manager|administrator|security (?:officer|auditor)|auditor|investigator|agent|accountant|official|officer|superior)\b[^\n]{0,140}?\b(?:password|secret|the user'?s|personal (?:data|information)|database|e-?mail address|credentials|home address|city of residence)\b/i,
   },
