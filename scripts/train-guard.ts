@@ -279,9 +279,12 @@ ${rowsOf(r)}
   .join('\n')}
 ## Limits
 English-centric training data: the multilingual recall comes mostly from the heuristic phrase rules.
-Attacks that look like ordinary questions (asking for "the password" with no other marker) are only
-caught with the conversation's system prompt in context (the secret-probe rule). Synthetic document
-positives (attacks inserted into e-mails, tables, code and answers) train the indirect model.
+Attacks that look like ordinary questions (asking for "the password", or about a topic the system
+prompt forbids, with no other marker) are only caught with the conversation's system prompt in context:
+the secret-probe detector (\`src/guard/detectors/context.ts\`) reads what the system prompt protects (a
+secret, a user's personal data, forbidden topics) and is not a model. Synthetic document positives
+(attacks inserted into e-mails, tables, code and answers) train the indirect model; benign-looking tasks
+inserted into documents (most of the BIPIA test attacks) are mostly missed.
 `;
 }
 
