@@ -193,11 +193,12 @@ export const GatewayConfig = z
     events: z
       .object({
         queueSize: z.number().int().positive().default(20_000),
-        batchSize: z.number().int().positive().max(5000).default(500),
+        // 100 events take ~0.5 ms in SQLite (synchronous): a bounded pause for requests in flight.
+        batchSize: z.number().int().positive().max(5000).default(100),
         flushIntervalMs: z.number().int().positive().default(250),
       })
       .strict()
-      .default({ queueSize: 20_000, batchSize: 500, flushIntervalMs: 250 }),
+      .default({ queueSize: 20_000, batchSize: 100, flushIntervalMs: 250 }),
     routes: z.array(Route).default([]),
   })
   .strict()

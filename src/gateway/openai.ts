@@ -216,9 +216,17 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
     });
     if (changed) out = JSON.stringify(json);
   }
-  st.tokensIn = usage?.prompt_tokens ?? (st.tokensIn || countTokens(items.map((m) => m.content).join('\n')));
-  st.tokensOut = usage?.completion_tokens ?? (outputs.length ? countTokens(outputs.join('\n')) : 0);
-  st.responseHash = createHash('sha256').update(out).digest('hex');
+  // The upstream's own usage when it reports it; otherwise exact counts, made after the response.
+  const promptTokens = usage?.prompt_tokens;
+  const completionTokens = usage?.completion_tokens;
+  if (promptTokens !== undefined) st.tokensIn = promptTokens;
+  if (completionTokens !== undefined) st.tokensOut = completionTokens;
+  if (promptTokens === undefined || completionTokens === undefined)
+    st.countTokens = () => {
+      if (promptTokens === undefined) st.tokensIn ||= countTokens(items.map((m) => m.content).join('\n'));
+      if (completionTokens === undefined) st.tokensOut = outputs.length ? countTokens(outputs.join('\n')) : 0;
+    };
+  st.hashResponse = out;
   return reply
     .code(res.statusCode)
     .header('content-type', 'application/json')
@@ -451,8 +459,10 @@ async function relayStream(
       );
   } finally {
     if (stopped) res.body.destroy();
-    st.tokensOut = countTokens(outText);
-    st.tokensIn ||= countTokens(inputText());
+    st.countTokens = () => {
+      st.tokensOut = countTokens(outText);
+      st.tokensIn ||= countTokens(inputText());
+    };
     st.responseHash = hash.digest('hex');
     out.end();
   }

@@ -43,7 +43,12 @@ export function createBatchQueue<T>(options: BatchQueueOptions<T>) {
     if (writing || items.length === 0) return;
     writing = (async () => {
       try {
-        while (items.length > 0) await flushOnce();
+        while (items.length > 0) {
+          await flushOnce();
+          // A synchronous store (SQLite) holds the event loop for the whole batch: let requests run
+          // between batches, so that a backlog is written in short pauses, not one long one.
+          if (items.length > 0) await new Promise((r) => setImmediate(r));
+        }
       } catch {
         // retried on the next tick, with backoff while the database keeps failing
       } finally {

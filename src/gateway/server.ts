@@ -171,6 +171,9 @@ function limiterFor(config: GatewayConfig, redisUrl: string | undefined): Limite
 
 const hashOf = (s: string) => createHash('sha256').update(s).digest('hex');
 
+const hasTokenLimits = (rt: RouteRuntime) =>
+  rt.config.limits.tokensPerMinute !== undefined || rt.config.limits.monthlyTokens !== undefined;
+
 /** Builds the data plane without listening: `bulwark gateway` listens, tests and benchmarks too. */
 export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const config = opts.config;
@@ -225,49 +228,90 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     }
   });
 
+  // prom-client hashes the label object on every call: keep the child per label set instead.
+  const requestsChild = new Map<string, { inc(): void }>();
+  const routeHistograms = new Map<
+    string,
+    { latency: { observe(v: number): void }; added: { observe(v: number): void } }
+  >();
+  const countRequest = (route: string, status: number, decision: string) => {
+    const k = `${route}\u0000${status}\u0000${decision}`;
+    let c = requestsChild.get(k);
+    if (!c) {
+      c = metrics.requests.labels(route, String(status), decision);
+      requestsChild.set(k, c);
+    }
+    c.inc();
+  };
+  const histogramsFor = (route: string) => {
+    let h = routeHistograms.get(route);
+    if (!h) {
+      h = { latency: metrics.latency.labels(route), added: metrics.added.labels(route) };
+      routeHistograms.set(route, h);
+    }
+    return h;
+  };
+
   const finish = (st: RequestState, rt: RouteRuntime | undefined) => {
     if (st.finished) return;
     st.finished = true;
     const totalNs = Number(process.hrtime.bigint() - st.startNs);
     const addedNs = st.streaming ? st.ownNs : Math.max(0, totalNs - st.upstreamNs);
-    metrics.requests.inc({ route: st.route, status: String(st.status), decision: st.decision });
-    metrics.latency.observe({ route: st.route }, totalNs / 1e9);
-    if (st.upstreamNs > 0) metrics.added.observe({ route: st.route }, addedNs / 1e9);
-    if (st.limited && st.principal && rt)
+    countRequest(st.route, st.status, st.decision);
+    const h = histogramsFor(st.route);
+    h.latency.observe(totalNs / 1e9);
+    if (st.upstreamNs > 0) h.added.observe(addedNs / 1e9);
+    if (st.limited && st.principal && rt) {
+      // Output tokens count against the limit now, so count them exactly before releasing.
+      if (st.countTokens && hasTokenLimits(rt)) runTokenCount(st);
       void limiterRelease(st, rt).catch(() =>
         metrics.upstreamErrors.inc({ route: st.route, kind: 'limiter' }),
       );
-    // After the response: token counts and the extraction monitor cost CPU, not client latency.
-    setImmediate(() => {
-      if (rt && st.principal && st.probe && rt.config.extraction.enabled) observe(st, rt);
-      const event: GatewayEvent = {
-        id: `ge_${st.requestId.slice(4)}`,
-        ts: new Date().toISOString(),
-        requestId: st.requestId,
-        keyId: st.principal?.id ?? '',
-        route: st.route,
-        kind: rt?.kind ?? '',
-        method: st.method,
-        path: st.endpoint,
-        model: st.model,
-        status: st.status,
-        decision: st.decision,
-        shadow: rt?.config.shadow ?? false,
-        reason: st.reason,
-        scores: st.scores,
-        spans: st.spans.slice(0, 50),
-        latencyMs: totalNs / 1e6,
-        addedMs: addedNs / 1e6,
-        upstreamMs: st.upstreamNs / 1e6,
-        tokensIn: st.tokensIn,
-        tokensOut: st.tokensOut,
-        requestHash: st.requestHash,
-        responseHash: st.responseHash,
-        ...(st.body !== undefined ? { body: st.body } : {}),
-      };
-      queue.push({ type: 'event', event });
-    });
+    }
+    // After the response: hashing, token counts and the extraction monitor cost CPU, not client latency.
+    setImmediate(() => record(st, rt, totalNs, addedNs));
   };
+
+  const runTokenCount = (st: RequestState) => {
+    const count = st.countTokens!;
+    st.countTokens = undefined;
+    count();
+  };
+
+  function record(st: RequestState, rt: RouteRuntime | undefined, totalNs: number, addedNs: number) {
+    if (rt && st.principal && st.probe && rt.config.extraction.enabled) observe(st, rt);
+    if (st.countTokens) runTokenCount(st);
+    if (st.hashRequest !== undefined) st.requestHash = hashOf(st.hashRequest);
+    if (st.hashResponse !== undefined) st.responseHash = hashOf(st.hashResponse);
+    st.hashRequest = undefined;
+    st.hashResponse = undefined;
+    const event: GatewayEvent = {
+      id: `ge_${st.requestId.slice(4)}`,
+      ts: new Date().toISOString(),
+      requestId: st.requestId,
+      keyId: st.principal?.id ?? '',
+      route: st.route,
+      kind: rt?.kind ?? '',
+      method: st.method,
+      path: st.endpoint,
+      model: st.model,
+      status: st.status,
+      decision: st.decision,
+      shadow: rt?.config.shadow ?? false,
+      reason: st.reason,
+      scores: st.scores,
+      spans: st.spans.length > 50 ? st.spans.slice(0, 50) : st.spans,
+      latencyMs: totalNs / 1e6,
+      addedMs: addedNs / 1e6,
+      upstreamMs: st.upstreamNs / 1e6,
+      tokensIn: st.tokensIn,
+      tokensOut: st.tokensOut,
+      requestHash: st.requestHash,
+      responseHash: st.responseHash,
+      ...(st.body !== undefined ? { body: st.body } : {}),
+    };
+    queue.push({ type: 'event', event });
+  }
 
   async function limiterRelease(st: RequestState, rt: RouteRuntime) {
     await limiter.release(st.principal!.id, `${rt.name}:${st.endpoint}`, rt.config.limits, st.tokensOut);
@@ -330,8 +374,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       });
     }
     if (hasLimits(rt.config.limits)) {
-      const needTokens =
-        rt.config.limits.tokensPerMinute !== undefined || rt.config.limits.monthlyTokens !== undefined;
+      const needTokens = hasTokenLimits(rt);
       if (needTokens) st.tokensIn = tokens();
       // Counters unreachable (Redis down): refuse rather than serve without limits.
       const r = await limiter
@@ -379,18 +422,21 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       tokensIn: 0,
       tokensOut: 0,
       model: '',
-      requestHash: raw ? hashOf(raw) : '',
+      requestHash: '',
       responseHash: '',
+      hashRequest: raw || undefined,
       ...(rt.config.captureBodies && raw ? { body: raw.slice(0, 64 * 1024) } : {}),
       limited: false,
       finished: false,
     };
   };
 
-  app.addHook('onRequest', async (req, reply) => {
+  // A callback hook, not an async one: no promise per request for three assignments.
+  app.addHook('onRequest', (req, reply, done) => {
     (req as unknown as { startNs: bigint }).startNs = process.hrtime.bigint();
     reply.header('x-content-type-options', 'nosniff');
     reply.header('cache-control', 'no-store');
+    done();
   });
 
   const refuse = (reply: FastifyReply, st: RequestState, rt: RouteRuntime, e: unknown) => {
@@ -496,14 +542,14 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       status === 413 ? 'request body exceeds the route limit' : status >= 500 ? 'internal error' : e.message;
     if (status >= 500) req.log.error({ err }, 'gateway error');
     const rt = runtimes.find((r) => req.url.startsWith(r.config.path));
-    metrics.requests.inc({ route: rt?.name ?? 'unmatched', status: String(status), decision: 'error' });
+    countRequest(rt?.name ?? 'unmatched', status, 'error');
     if (rt) {
       // Refused before the handler (oversize or unreadable body): still one event, with no client yet.
       const st = newState(req, rt, req.url.split('?')[0]!);
       st.status = status;
       st.decision = status >= 500 ? 'error' : 'block';
       st.reason = status === 413 ? 'too-large' : 'invalid-body';
-      st.requestHash = '';
+      st.hashRequest = undefined;
       reply.header('x-request-id', st.requestId);
       reply.raw.once('close', () => finish(st, rt));
     }

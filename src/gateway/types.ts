@@ -34,6 +34,14 @@ export interface RequestState {
   model: string;
   requestHash: string;
   responseHash: string;
+  /** Bodies hashed after the response is sent (SHA-256 off the latency path), then dropped. */
+  hashRequest?: string | undefined;
+  hashResponse?: string | undefined;
+  /**
+   * Exact token counting left for after the response when no token limit needs it sooner (set by the
+   * handler; `finish` runs it before releasing limits or writing the event).
+   */
+  countTokens?: (() => void) | undefined;
   body?: string;
   /** The text or vector the extraction monitor measures, set by the handler. */
   probe?: { text?: string; ood?: OodResult };

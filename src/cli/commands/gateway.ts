@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildGateway, GatewayConfig, profileDataset } from '../../gateway/index.ts';
 import { openConfiguredStore } from '../../store/index.ts';
 import { action, type CommandModule, common } from '../context.ts';
 import { printJson, table, UsageError } from '../output.ts';
@@ -36,6 +35,8 @@ export const gatewayCommand: CommandModule = (program, ctx) => {
           policy: string;
           shadow?: boolean;
         }) => {
+          // The engine (Fastify, the guard and its models) loads only when the gateway runs: ~600 ms.
+          const { buildGateway, GatewayConfig } = await import('../../gateway/index.ts');
           const loaded = ctx.config(opts);
           const config = loaded.section('gateway', GatewayConfig);
           if (opts.upstream) {
@@ -113,6 +114,7 @@ export const gatewayCommand: CommandModule = (program, ctx) => {
     )
     .action(
       action(ctx, async (dataset: string, opts: { json?: boolean; out?: string }) => {
+        const { profileDataset } = await import('../../gateway/index.ts');
         const profile = await profileDataset(dataset);
         const out = opts.out ?? `${dataset.replace(/\.(csv|jsonl|ndjson)$/i, '')}.profile.json`;
         writeFileSync(out, `${JSON.stringify(profile, null, 2)}\n`);
