@@ -6,17 +6,9 @@
 // takes a file or directory path and exits 0 clean, 1 findings, other on error.
 // Data: BULWARK_DATA (default ../shared/data). Temporary files are removed at the end.
 import { execSync, spawnSync } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { commit, machine, writeResult } from './lib.ts';
 import { join, resolve } from 'node:path';
 import { scanPaths } from '../src/scan/index.ts';
 import { writeTorchCheckpoint } from '../src/scan/testing.ts';
@@ -143,21 +135,9 @@ function detection(tool: Tool, samples: Sample[]): Detection {
   return d;
 }
 
-const machine = {
-  cores: cpus().length,
-  cpu: cpus()[0]?.model ?? 'unknown',
-  memoryGiB: Math.round(totalmem() / 2 ** 30),
-};
-const commit = (() => {
-  try {
-    return execSync('git rev-parse --short HEAD', { cwd: ROOT }).toString().trim();
-  } catch {
-    return 'unknown';
-  }
-})();
-
+const host = machine();
 console.log(
-  `bench:scan on ${machine.cores} cores (${machine.cpu}), ${machine.memoryGiB} GiB, commit ${commit}`,
+  `bench:scan on ${host.cores} cores (${host.cpu}), ${(host.memoryBytes / 2 ** 30).toFixed(0)} GiB, commit ${commit().slice(0, 7)}`,
 );
 console.log(
   `tools: ${tools.map((t) => t.name).join(', ')}${tools.length === 1 ? ' (set PICKLESCAN_CMD / MODELSCAN_CMD to compare)' : ''}\n`,
@@ -258,45 +238,34 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
-writeFileSync(
-  join(ROOT, 'bench', 'results', 'scan.json'),
-  `${JSON.stringify(
-    {
-      date: new Date().toISOString(),
-      machine,
-      commit,
-      tools: tools.map((t) => t.name),
-      detection: Object.fromEntries(
-        Object.entries(results).map(([k, v]) => [
-          k,
-          Object.fromEntries(
-            Object.entries(v).map(([c, d]) => [
-              c,
-              {
-                ...d,
-                missed: d.missed.map((p) => p.split('/').slice(-2).join('/')),
-                falsePositiveFiles: d.falsePositiveFiles.map((p) => p.split('/').slice(-2).join('/')),
-              },
-            ]),
-          ),
+writeResult('scan', {
+  tools: tools.map((t) => t.name),
+  detection: Object.fromEntries(
+    Object.entries(results).map(([k, v]) => [
+      k,
+      Object.fromEntries(
+        Object.entries(v).map(([c, d]) => [
+          c,
+          {
+            ...d,
+            missed: d.missed.map((p) => p.split('/').slice(-2).join('/')),
+            falsePositiveFiles: d.falsePositiveFiles.map((p) => p.split('/').slice(-2).join('/')),
+          },
         ]),
       ),
-      speed,
-      reference:
-        tools.length === 1
-          ? {
-              picklescanSeconds: 0.39,
-              modelscanSeconds: 0.68,
-              note: 'quoted in the issue, not measured here',
-            }
-          : undefined,
-      memory,
-    },
-    null,
-    2,
-  )}\n`,
-);
+    ]),
+  ),
+  speed,
+  reference:
+    tools.length === 1
+      ? {
+          picklescanSeconds: 0.39,
+          modelscanSeconds: 0.68,
+          note: 'quoted in the issue, not measured here',
+        }
+      : undefined,
+  memory,
+});
 const failed =
   Object.values(results).length > 0 &&
   (results.bulwark!.public.detected < results.bulwark!.public.malicious ||
