@@ -8,7 +8,7 @@ import { execSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -201,16 +201,46 @@ async function load(
   };
 }
 
-async function serverAdded(url: string, key: string): Promise<{ meanMs: number; count: number }> {
+interface AddedSnapshot {
+  sum: number;
+  count: number;
+  /** Cumulative counts per bucket upper bound (seconds). */
+  buckets: [number, number][];
+}
+
+/** Bulwark's own added-latency histogram (`/metrics`), as cumulative bucket counts. */
+async function addedSnapshot(url: string, key: string): Promise<AddedSnapshot> {
   const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
   const sum = Number(
     /bulwark_gateway_added_latency_seconds_sum\{[^}]*\} ([0-9.e+-]+)/.exec(text)?.[1] ?? Number.NaN,
   );
   const count = Number(/bulwark_gateway_added_latency_seconds_count\{[^}]*\} (\d+)/.exec(text)?.[1] ?? 0);
-  return { meanMs: (sum / count) * 1000, count };
+  const buckets: [number, number][] = [];
+  for (const m of text.matchAll(/bulwark_gateway_added_latency_seconds_bucket\{le="([^"]+)"[^}]*\} (\d+)/g))
+    buckets.push([m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2])]);
+  return { sum, count, buckets };
+}
+
+/**
+ * Mean and p99 of the time Bulwark added between two snapshots (the fixed-rate phase only). The p99 is
+ * the upper bound of the histogram bucket that holds it, so it is coarse (0.25, 0.5, 1, 2.5 ms …).
+ */
+function serverAdded(a: AddedSnapshot, b: AddedSnapshot): { meanMs: number; p99AtMostMs: number } {
+  const count = b.count - a.count;
+  const target = 0.99 * count;
+  let p99 = Number.NaN;
+  for (const [le, n] of b.buckets) {
+    const before = a.buckets.find(([l]) => l === le)?.[1] ?? 0;
+    if (n - before >= target) {
+      p99 = le * 1000;
+      break;
+    }
+  }
+  return { meanMs: ((b.sum - a.sum) / count) * 1000, p99AtMostMs: p99 };
 }
 
 async function main() {
+  const loadBefore = loadavg()[0]!;
   const up = await spawnRole('upstream');
   const upstreamUrl = `http://127.0.0.1:${up.port}/v1`;
   const [bare, none, policy] = await Promise.all([
@@ -250,7 +280,14 @@ async function main() {
   ];
   const out: Record<
     string,
-    { name: string; saturated: Load; fixedRate: Load; cpuUsPerRequest: number; serverAddedMeanMs?: number }
+    {
+      name: string;
+      saturated: Load;
+      fixedRate: Load;
+      cpuUsPerRequest: number;
+      serverAddedMeanMs?: number;
+      serverAddedP99AtMostMs?: number;
+    }
   > = {};
   try {
     for (const t of targets) {
@@ -270,12 +307,17 @@ async function main() {
     );
     for (const t of targets) {
       process.stderr.write(`${t.name}: ${rate} req/s for ${DURATION}s…\n`);
+      const before = t.key ? await addedSnapshot(t.url, t.key) : undefined;
       out[t.id]!.fixedRate = await load(t.url, t.key, {
         duration: DURATION,
         rate,
         connections: LATENCY_CONNECTIONS,
       });
-      if (t.key) out[t.id]!.serverAddedMeanMs = (await serverAdded(t.url, t.key)).meanMs;
+      if (t.key && before) {
+        const own = serverAdded(before, await addedSnapshot(t.url, t.key));
+        out[t.id]!.serverAddedMeanMs = own.meanMs;
+        out[t.id]!.serverAddedP99AtMostMs = own.p99AtMostMs;
+      }
     }
     const b = out.b!;
     const d = out.d!;
@@ -306,7 +348,8 @@ async function main() {
     console.log(
       `\n(d) vs (b): added p50 ${f(summary.addedP50Ms)} ms, added p99 ${f(summary.addedP99Ms)} ms, throughput ratio ${summary.throughputRatio.toFixed(3)}` +
         `\n(c) vs (b): added p50 ${f(summary.noPolicy.addedP50Ms)} ms, added p99 ${f(summary.noPolicy.addedP99Ms)} ms, throughput ratio ${summary.noPolicy.throughputRatio.toFixed(3)}` +
-        `\nBulwark's own measure of its added time (mean, at the fixed rate): no policy ${f(c.serverAddedMeanMs ?? Number.NaN)} ms, default policy ${f(d.serverAddedMeanMs ?? Number.NaN)} ms`,
+        `\nBulwark's own measure of its added time at the fixed rate (mean; p99 as its histogram bucket): no policy ${f(c.serverAddedMeanMs ?? Number.NaN)} ms, p99 ≤ ${f(c.serverAddedP99AtMostMs ?? Number.NaN)} ms; default policy ${f(d.serverAddedMeanMs ?? Number.NaN)} ms, p99 ≤ ${f(d.serverAddedP99AtMostMs ?? Number.NaN)} ms` +
+        `\nMachine load (1-minute average) before and after: ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`,
     );
     let commit = '';
     try {
@@ -323,6 +366,8 @@ async function main() {
             cpu: cpus()[0]?.model ?? '',
             memoryGiB: Math.round(totalmem() / 2 ** 30),
             node: process.version,
+            loadAverageBefore: loadBefore,
+            loadAverageAfter: loadavg()[0],
           },
           commit,
           load: {

@@ -28,6 +28,10 @@ const ROLE: Record<string, ChatMessage['role']> = {
   function: 'tool',
 };
 
+// Score keys (`input:injection`) built once per detector, not twice per request.
+const INPUT_KEYS = new Map<string, string>();
+const OUTPUT_KEYS = new Map<string, string>();
+
 const since = (t: bigint) => Number(process.hrtime.bigint() - t);
 
 /** Folds a guard decision into the request's record and metrics. */
@@ -39,8 +43,17 @@ function apply(
   stage: 'input' | 'output',
   where: (message?: number) => string,
 ) {
-  for (const [k, v] of Object.entries(d.scores))
-    st.scores[`${stage}:${k}`] = Math.max(st.scores[`${stage}:${k}`] ?? 0, v ?? 0);
+  const names = stage === 'input' ? INPUT_KEYS : OUTPUT_KEYS;
+  for (const k in d.scores) {
+    let key = names.get(k);
+    if (key === undefined) {
+      key = `${stage}:${k}`;
+      names.set(k, key);
+    }
+    const v = d.scores[k as keyof typeof d.scores] ?? 0;
+    const prev = st.scores[key];
+    st.scores[key] = prev === undefined ? Math.max(0, v) : Math.max(prev, v);
+  }
   for (const o of d.outcomes) {
     if (o.error) shared.metrics.detectorErrors.inc({ route: rt.name, detector: o.detector });
     if (!o.triggered) continue;
