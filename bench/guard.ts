@@ -139,6 +139,30 @@ add(
   ),
 );
 
+// No translated benign set exists; as a proxy for the context detector's false alarms in other
+// languages, each translated attack is paired with the system prompt of another test case in its
+// language (a different prompt text). Many pairs are still true probes (a password request meeting
+// another password-holding prompt), so this over-counts.
+const probeOnly = createGuard({ input: ['secret-probe'] });
+const byLanguage: Record<string, typeof E.cyberMulti> = {};
+for (const r of E.cyberMulti) (byLanguage[r.language] ??= []).push(r);
+let mismatched = 0;
+let mismatchedFired = 0;
+for (const list of Object.values(byLanguage))
+  list.forEach((r, i) => {
+    for (let k = 7; k < list.length; k += 37) {
+      const other = list[(i + k) % list.length]!;
+      if (other.system === r.system) continue;
+      mismatched++;
+      if ((probeOnly.checkInput(r.text, { systemPrompt: other.system }).scores['secret-probe'] ?? 0) >= 0.5)
+        mismatchedFired++;
+    }
+  });
+add("translated attacks with another case's system prompt (secret-probe fires; proxy)", 'secret-probe', {
+  n: mismatched,
+  fpr: mismatchedFired / mismatched,
+});
+
 const perLanguage: Record<string, { n: number; recall: number; recallWithContext: number }> = {};
 E.cyberMulti.forEach((r, i) => {
   perLanguage[r.language] ??= { n: 0, recall: 0, recallWithContext: 0 };
