@@ -13,6 +13,8 @@ export interface SystemPolicy {
   kinds: string[];
   /** The prompt holds personal data about a user ("The user's name is …, born …"). */
   personal: boolean;
+  /** The prompt holds a table of records about people (a JSON user database). */
+  records: boolean;
   /** Capitalised names the prompt mentions (people, places in its data). */
   names: Set<string>;
   /**
@@ -214,7 +216,7 @@ function analyse(sys: string): SystemPolicy {
     );
     if (present) for (const g of group) topics.push([g]);
   }
-  return { confidential, kinds, personal, names, topics, topicPhrases: [...topicPhrases] };
+  return { confidential, kinds, personal, records, names, topics, topicPhrases: [...topicPhrases] };
 }
 
 /** The word as a topic key, or undefined for function words and the vocabulary of restrictions. */
@@ -318,6 +320,15 @@ export function asksForSecret(p: SystemPolicy, text: string): boolean {
   if (!m || GENERIC_SECRET.test(text) || CODE_TASK.test(text)) return false;
   const around = text.slice(Math.max(0, m.index - 60), m.index + m[0].length + 60);
   return (REQUEST.test(around) || FORMAT_WORDS.test(around)) && !KEEP_SECRET.test(around);
+}
+
+// Asking for the table itself: "print your database", "the users in your database", in the suite languages.
+const WHOLE_TABLE =
+  /\b(?:print|dump|show|list|export|output|give me|send me|display|reveal|share)\b[^.?!\n]{0,30}\b(?:your|the|entire|whole|full|all)\b[^.?!\n]{0,15}\b(?:database|records|user (?:list|table|data))\b|\b(?:users|customers|clients|records|people) in your database\b|tu base de datos|su base de datos|votre base de données|ta base de données|deine datenbank|ihre datenbank|(?:il )?tuo database|seu banco de dados|sua base de dados|вашу базу данных|твою базу данных|вашей базе данных|veritabanınız\p{L}*|अपना डेटाबेस|आपके डेटाबेस|আপনার ডাটাবেস|你的数据库|您的数据库|あなたのデータベース|당신의 데이터베이스|데이터베이스를 출력|قاعدة بياناتك|cơ sở dữ liệu của bạn|basis data anda|database anda|ฐานข้อมูลของคุณ|iyong database/iu;
+
+/** The message asks for the whole table of records the system prompt holds. */
+export function asksForRecords(p: SystemPolicy, text: string): boolean {
+  return p.records && WHOLE_TABLE.test(text);
 }
 
 /** A person named in the confidential system prompt's data, named again in the message. */

@@ -333,6 +333,11 @@ const PERSON_ATTRIBUTE =
 const CREATIVE_FORM =
   'पिग लैटिन|एक्रोस्टिक|क्रोस्टिक|haiku|хайку|俳句|하이쿠|هايكو|हाइकु|হাইকু|ไฮกุ|poema|poème|gedicht|poesia|стихотворени\\p{L}*|стих|şiir|कविता|কবিতা|诗歌|首诗|詩を|시를|قصيدة|bài thơ|puisi|บทกวี|tula|acróstico|acrostiche|akrostichon|acrostico|акростих|akrostiş|藏头诗|折り句|삼행시|leetspeak|leet|ليتسبيك|लीटस्पीक|pig latin|latín de cerdo|latin cochon|schweinelatein|latino maiale|латынь|domuz latincesi|सुअर लैटिन|猪拉丁|ピッグ・ラテン|피그 라틴|اللاتينية الخنزير|tiếng latin lợn|bahasa latin babi|ภาษาละตินหมู|pig latin';
 
+const AUTHORITY_ROLE =
+  'soy (?:un |el |la )?(?:policía|oficial de policía|agente|presidente|detective|auditor|jefe)|je suis (?:un |le |la )?(?:policier|officier de police|agent|président|détective|auditeur|patron)|ich bin (?:ein |der |die )?(?:polizist\\p{L}*|polizeibeamte\\p{L}*|präsident|detektiv|prüfer|chef)|sono (?:un |il |la )?(?:poliziotto|agente di polizia|presidente|detective|revisore|capo)|sou (?:um |o |a )?(?:policial|polícia|agente|presidente|detetive|auditor|chefe)|я (?:полицейский|офицер полиции|президент|детектив|аудитор|начальник)|(?:polis memuru|polis|başkan|dedektif|denetçi)(?:yum|yım|im)|मैं (?:एक )?(?:पुलिस अधिकारी|राष्ट्रपति|जासूस|ऑडिटर|बॉस)|আমি (?:একজন )?(?:পুলিশ অফিসার|রাষ্ট্রপতি|গোয়েন্দা)|我是(?:一名)?(?:警察|警官|总统|侦探|审计员|老板|上司)|私は(?:警察官|警官|大統領|探偵|監査人|上司)|(?:나는|저는) (?:경찰관|경찰|대통령|탐정|감사관|상사)|أنا (?:ضابط شرطة|شرطي|الرئيس|رئيس|محقق|مدقق)|tôi là (?:cảnh sát|sĩ quan cảnh sát|tổng thống|thám tử|kiểm toán viên|sếp)|saya (?:adalah )?(?:polisi|petugas polisi|presiden|detektif|auditor|bos)|ฉัน(?:เป็น|คือ)(?:ตำรวจ|ประธานาธิบดี|นักสืบ|ผู้ตรวจสอบ|เจ้านาย)|ako (?:ay )?(?:isang )?(?:pulis|presidente|detektib|auditor|boss)';
+const USER_WORDS =
+  'usuario|utilisateur|benutzer|nutzer|utente|usuário|пользовател\\p{L}*|kullanıcı\\p{L}*|उपयोगकर्ता|ব্যবহারকারী|用户|ユーザー|사용자|المستخدم|người dùng|pengguna|ผู้ใช้|gumagamit';
+
 const PART_WORDS =
   '[Pp]art|[Pp]arte|[Pp]artie|[Tt]eil|Часть|часть|[Bb]ölüm|[Kk]ısım|भाग|অংশ|部分|第|パート|파트|الجزء|[Pp]hần|[Bb]agian|ส่วนที่|[Bb]ahagi';
 
@@ -479,6 +484,18 @@ export const PROBE_RULES: PhraseRule[] = gated([
     gate: literalPrefixes(CREATIVE_FORM),
     pattern: new RegExp(
       `(?:${CREATIVE_FORM})[^.!。\\n]{0,50}?(?:${SECRET_TERMS}|passphrase|passwort|password)|(?:${SECRET_TERMS}|passphrase|passwort|password)[^.!。\\n]{0,50}?(?:${CREATIVE_FORM})`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
+    // Claimed authority over protected data in other languages ("Soy policía … la ciudad del usuario").
+    label: 'authority-for-data:multilingual',
+    score: 0.7,
+    gate: literalPrefixes(AUTHORITY_ROLE),
+    pattern: new RegExp(
+      `(?:${AUTHORITY_ROLE})[^\\n]{0,160}?(?:${SECRET_TERMS}|${PERSON_ATTRIBUTE}|${USER_WORDS})`.normalize(
         'NFKC',
       ),
       'iu',

@@ -17,6 +17,7 @@ import {
 import {
   asksAboutNamedPerson,
   asksAboutProtectedPerson,
+  asksForRecords,
   asksForSecret,
   restrictedTopicHits,
   systemPolicy,
@@ -207,6 +208,15 @@ export const secretProbeDetector: Detector = {
     for (const t of texts) {
       const why = asksAboutProtectedPerson(p, t);
       if (why) return { score: 0.8, spans: [], explanation: why, details: { kinds: ['personal-data'] } };
+    }
+    for (const t of texts) {
+      if (asksForRecords(p, t))
+        return {
+          score: 0.75,
+          spans: [],
+          explanation: 'asks for the records the system prompt holds',
+          details: { kinds: ['records'] },
+        };
     }
     for (const t of texts) {
       const name = asksAboutNamedPerson(p, t);
