@@ -12,7 +12,7 @@ export interface BatchQueueOptions<T> {
 }
 
 export function createBatchQueue<T>(options: BatchQueueOptions<T>) {
-  let items: T[] = [];
+  const items: T[] = [];
   let dropped = 0;
   let writing: Promise<void> | undefined;
   let failures = 0;
@@ -20,8 +20,8 @@ export function createBatchQueue<T>(options: BatchQueueOptions<T>) {
 
   async function flushOnce(): Promise<void> {
     if (items.length === 0) return;
-    const batch = items.slice(0, options.batchSize);
-    items = items.slice(batch.length);
+    // splice, not two slices: under a backlog the rest of the queue is not copied on every batch.
+    const batch = items.splice(0, options.batchSize);
     try {
       await options.write(batch);
       failures = 0;
@@ -34,7 +34,7 @@ export function createBatchQueue<T>(options: BatchQueueOptions<T>) {
         dropped += batch.length - room;
         options.onDrop?.(batch.length - room);
       }
-      items = [...batch.slice(0, Math.max(room, 0)), ...items];
+      if (room > 0) items.unshift(...batch.slice(0, room));
       throw e;
     }
   }
