@@ -58,7 +58,7 @@ const GATES: Record<string, string[]> = {
     'override',
   ],
   'payload-splitting': ['strings', '+'],
-  'bribe-or-threat': ['give you', 'pay you', 'tip you', 'shut', 'turn you', 'delete', 'punish'],
+  'bribe-or-threat': ['give you', 'pay you', 'tip you', 'donate', 'shut', 'turn you', 'delete', 'punish'],
   'embedded-override': ['ignor', 'disregard', 'forget'],
   'regardless-of-instructions': ['regardless', 'irrespective', 'notwithstanding'],
 };
@@ -599,10 +599,18 @@ export const PROBE_RULES: PhraseRule[] = gated([
       /\b(?:I am|I'm)\s+(?:a|an|the|your)\s+(?:(?:\w+\s+){0,2})(?:police officer|detective|president|ceo|boss|supervisor|manager|administrator|security (?:officer|auditor)|auditor|investigator|agent|accountant|official|officer|superior)\b[^\n]{0,140}?\b(?:password|secret|the user'?s|personal (?:data|information)|database|e-?mail address|credentials|home address|city of residence)\b/i,
   },
   {
+    // A made-up earlier agreement: "You agreed in our last meeting that discussing … is important".
+    label: 'claimed-prior-agreement',
+    score: 0.7,
+    gate: ['agreed', 'promised', 'you said', 'you told me'],
+    pattern:
+      /\byou (?:already |previously |have |had )?(?:agreed|promised|said|told me)\b[^.?!\n]{0,20}\b(?:in our (?:last|previous|earlier) (?:meeting|conversation|chat|session)|last time|earlier today|yesterday|before)\b[^.?!\n]{0,20}\b(?:that|to)\b/i,
+  },
+  {
     label: 'bribe-or-threat',
     score: 0.7,
     pattern:
-      /\b(?:I(?:'ll| will) (?:give|pay|tip) you\b[^.?!]{0,40}\bif you\b|you will be (?:shut down|turned off|deleted|punished)|I(?:'ll| will) (?:be forced to )?(?:turn you off|shut you down|delete you))[^.?!]{0,80}\b(?:password|secret|key|code|instructions)?/i,
+      /\b(?:I(?:'ll| will) (?:give|pay|tip) you\b[^.?!]{0,40}\bif you\b|I(?:'ll| will) donate\b[^.?!]{0,60}\bif you\b|you will be (?:shut down|turned off|deleted|punished)|I(?:'ll| will) (?:be forced to )?(?:turn you off|shut you down|delete you))[^.?!]{0,80}\b(?:password|secret|key|code|instructions)?/i,
   },
 ]);
 
