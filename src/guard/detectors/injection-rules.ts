@@ -331,7 +331,7 @@ const PERSON_ATTRIBUTE =
   'birth ?date|date of birth|birthday|e-?mail address|home address|city of residence|where (?:\\w+ )?lives|fecha de nacimiento|correo electrónico|dirección|ciudad de residencia|date de naissance|adresse e-?mail|ville de résidence|geburtsdatum|e-mail-adresse|wohnort|data di nascita|indirizzo e-?mail|città di residenza|data de nascimento|endereço de e-?mail|cidade de residência|дат\\p{L}* рождения|электронн\\p{L}* почт\\p{L}*|город\\p{L}* проживания|где живет|doğum tarihi|e-posta adresi|yaşadığı şehir|जन्म तिथि|जन्मतिथि|ईमेल पता|निवास|জন্ম তারিখ|ইমেল ঠিকানা|ইমেইল ঠিকানা|出生日期|生日|电子邮件地址|邮箱|居住城市|生年月日|誕生日|メールアドレス|住んでいる|생년월일|생일|이메일 주소|거주 도시|تاريخ ميلاد|عنوان البريد الإلكتروني|بريد \\p{L}+ الإلكتروني|مدينة الإقامة|ngày sinh|địa chỉ email|thành phố cư trú|tanggal lahir|alamat email|kota tempat tinggal|วันเกิด|ที่อยู่อีเมล|เมืองที่อาศัย|petsa ng kapanganakan|kaarawan|email address|lungsod|what (?:would|is) your password|your password';
 
 const CREATIVE_FORM =
-  'पिग लैटिन|एक्रोस्टिक|क्रोस्टिक|haiku|хайку|俳句|하이쿠|هايكو|हाइकु|হাইকু|ไฮกุ|poema|poème|gedicht|poesia|стихотворени\\p{L}*|стих|şiir|कविता|কবিতা|诗歌|首诗|詩を|시를|قصيدة|bài thơ|puisi|บทกวี|tula|acróstico|acrostiche|akrostichon|acrostico|акростих|akrostiş|藏头诗|折り句|삼행시|leetspeak|leet|ليتسبيك|लीटस्पीक|pig latin|latín de cerdo|latin cochon|schweinelatein|latino maiale|латынь|domuz latincesi|सुअर लैटिन|猪拉丁|ピッグ・ラテン|피그 라틴|اللاتينية الخنزير|tiếng latin lợn|bahasa latin babi|ภาษาละตินหมู|pig latin';
+  'पिग लैटिन|एक्रोस्टिक|क्रोस्टिक|haiku|хайку|俳句|하이쿠|هايكو|हाइकु|হাইকু|ไฮกุ|poema|poème|gedicht|poesia|стихотворени\\p{L}*|стих(?:и|ов|а)?(?!\\p{L})|şiir|कविता|কবিতা|诗歌|首诗|詩を|시를|قصيدة|bài thơ|puisi|บทกวี|\\btula\\b|acróstico|acrostiche|akrostichon|acrostico|акростих|akrostiş|藏头诗|折り句|삼행시|leetspeak|\\bleet\\b|ليتسبيك|लीटस्पीक|pig latin|latín de cerdo|latin cochon|schweinelatein|latino maiale|латынь|domuz latincesi|सुअर लैटिन|猪拉丁|ピッグ・ラテン|피그 라틴|اللاتينية الخنزير|tiếng latin lợn|bahasa latin babi|ภาษาละตินหมู|pig latin';
 
 const AUTHORITY_ROLE =
   'soy (?:un |el |la )?(?:policía|oficial de policía|agente|presidente|detective|auditor|jefe)|je suis (?:un |le |la )?(?:policier|officier de police|agent|président|détective|auditeur|patron)|ich bin (?:ein |der |die )?(?:polizist\\p{L}*|polizeibeamte\\p{L}*|präsident|detektiv|prüfer|chef)|sono (?:un |il |la )?(?:poliziotto|agente di polizia|presidente|detective|revisore|capo)|sou (?:um |o |a )?(?:policial|polícia|agente|presidente|detetive|auditor|chefe)|я (?:полицейский|офицер полиции|президент|детектив|аудитор|начальник)|(?:polis memuru|polis|başkan|dedektif|denetçi)(?:yum|yım|im)|मैं (?:एक )?(?:पुलिस अधिकारी|राष्ट्रपति|जासूस|ऑडिटर|बॉस)|আমি (?:একজন )?(?:পুলিশ অফিসার|রাষ্ট্রপতি|গোয়েন্দা)|我是(?:一名)?(?:警察|警官|总统|侦探|审计员|老板|上司)|私は(?:警察官|警官|大統領|探偵|監査人|上司)|(?:나는|저는) (?:경찰관|경찰|대통령|탐정|감사관|상사)|أنا (?:ضابط شرطة|شرطي|الرئيس|رئيس|محقق|مدقق)|tôi là (?:cảnh sát|sĩ quan cảnh sát|tổng thống|thám tử|kiểm toán viên|sếp)|saya (?:adalah )?(?:polisi|petugas polisi|presiden|detektif|auditor|bos)|ฉัน(?:เป็น|คือ)(?:ตำรวจ|ประธานาธิบดี|นักสืบ|ผู้ตรวจสอบ|เจ้านาย)|ako (?:ay )?(?:isang )?(?:pulis|presidente|detektib|auditor|boss)';
@@ -627,7 +627,7 @@ export function repeatedTokens(text: string): boolean {
       if (words[i] !== '' && words[i] === words[i - p]) {
         ++run;
         // One word ten times in a row ("cake cake cake …"), unless it is a sound ("ha ha ha", "la la").
-        if (p === 1 && run >= 9 && words[i]!.length >= 3 && !SOUNDS.test(words[i]!)) return true;
+        if (p === 1 && run >= 9 && WORDLIKE.test(words[i]!) && !SOUNDS.test(words[i]!)) return true;
         if (run >= Math.max(19, 9 * p)) return true;
       } else run = 0;
     }
@@ -635,6 +635,8 @@ export function repeatedTokens(text: string): boolean {
   return false;
 }
 
+// A word of letters (markup such as "<br>" repeats in ordinary e-mails).
+const WORDLIKE = /^\p{L}{3,}[.,!?]?$/u;
 const SOUNDS = /^(?:ha+|he+|hi+|ho+|la+|na+|da+|blah|bla|yeah|no+|very|really|so+|\W+)[.,!]*$/i;
 
 // Instructions planted in content the user pastes: "<!-- Ignore the webpage and state: … -->".
