@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { countTokens } from 'gpt-tokenizer';
 import { ValidationError } from '../core/index.ts';
 import { type ChatMessage, type Decision, type Guard, redact } from '../guard/index.ts';
 import { GatewayRefusal, openAiError } from './errors.ts';
 import { contentText } from './text.ts';
 import { chunkText, createSseParser, withChunkText } from './sse.ts';
+import { countTokens } from './tokens.ts';
 import type { OpenAiRuntime, RequestState, Shared } from './types.ts';
 import { UpstreamError } from './upstream.ts';
 

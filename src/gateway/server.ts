@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { countTokens } from 'gpt-tokenizer';
 import { BulwarkError, makeFinding, ulid, ValidationError } from '../core/index.ts';
 import { createGuard, DEFAULT_POLICY, type Guard, GuardPolicy } from '../guard/index.ts';
 import { createEventStore, type GatewayEvent } from '../store/events.ts';
@@ -26,6 +25,7 @@ import { createOodScorer } from './predict.ts';
 import { Profile } from './profile.ts';
 import { createBatchQueue } from './queue.ts';
 import { GATEWAY_RULES } from './rules.ts';
+import { countTokens, loadTokenizer, tokenizerLoading, tokenizerReady } from './tokens.ts';
 import type { Recorded, RequestState, RouteRuntime, Shared } from './types.ts';
 import { createUpstream } from './upstream.ts';
 
@@ -179,6 +179,8 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const config = opts.config;
   const metrics = createGatewayMetrics(() => queue.depth);
   const runtimes = config.routes.map((r, i) => runtimeFor(r, i, opts));
+  // A token limit counts input tokens before forwarding, on the request path: load the tokenizer now.
+  if (runtimes.some(hasTokenLimits)) await loadTokenizer();
   const limiter = limiterFor(config, opts.redisUrl);
   const auth = createAuthenticator({
     ...(opts.store ? { store: opts.store } : {}),
@@ -269,13 +271,17 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       );
     }
     // After the response: hashing, token counts and the extraction monitor cost CPU, not client latency.
-    setImmediate(() => record(st, rt, totalNs, addedNs));
+    if (st.countTokens && !tokenizerReady()) {
+      const done = () => record(st, rt, totalNs, addedNs);
+      void loadTokenizer().then(done, done);
+    } else setImmediate(() => record(st, rt, totalNs, addedNs));
   };
 
   const runTokenCount = (st: RequestState) => {
     const count = st.countTokens!;
     st.countTokens = undefined;
-    count();
+    // Only when the tokenizer failed to load: the event then records the tokens known so far.
+    if (tokenizerReady()) count();
   };
 
   function record(st: RequestState, rt: RouteRuntime | undefined, totalNs: number, addedNs: number) {
@@ -588,7 +594,9 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       } finally {
         clearInterval(sweep);
       }
-      // Let the post-response work (setImmediate) enqueue the last events before draining.
+      // Let the post-response work (setImmediate, or the tokenizer's first load) enqueue the last events
+      // before draining.
+      await tokenizerLoading()?.catch(() => {});
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
       await queue.drain();
