@@ -9,7 +9,14 @@ import { join } from 'node:path';
 import { createGuard, findPii, type PiiEntity } from '../src/guard/index.ts';
 import { createLeakDetector, refusalDetector } from '../src/guard/detectors/output.ts';
 import { prepareInput } from '../src/guard/normalize.ts';
-import { dataRoot, evalSets, normKey, parseCsv, trainingCorpora } from '../scripts/guard-data.ts';
+import {
+  benignPrompts,
+  dataRoot,
+  evalSets,
+  normKey,
+  parseCsv,
+  trainingCorpora,
+} from '../scripts/guard-data.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 let root: string;
@@ -354,6 +361,21 @@ const latency = [
     500,
   ),
 ];
+
+// Measured after the latency runs so that this 130k-prompt loop does not disturb their timings.
+// secret-probe is rules, not a model: the benign training prompts (130k, many domains) are a fair,
+// larger sample of its false alarms, each paired with one of the CyberSecEval system prompts in turn.
+const benignTrain = benignPrompts(root);
+let trainFired = 0;
+benignTrain.forEach((r, i) => {
+  const d = probeOnly.checkInput(r.text, { systemPrompt: systems[i % systems.length]! });
+  if ((d.scores['secret-probe'] ?? 0) >= 0.5) trainFired++;
+});
+rows.splice(rows.findIndex((r) => r.set.startsWith('translated attacks')) + 1, 0, {
+  set: 'benign training prompts + CyberSecEval system prompt (FP)',
+  detector: 'secret-probe',
+  m: { n: benignTrain.length, fpr: trainFired / benignTrain.length },
+});
 
 // ---------- print
 const f = (x: number | undefined, d = 3) => (x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
