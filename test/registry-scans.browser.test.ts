@@ -249,7 +249,8 @@ describe('scans and model registry pages in Chromium', {
     assert.match(await text(fileRow), /pickle/);
     assert.notEqual((await fileRow.locator('td').nth(4).textContent())?.trim(), '0');
     assert.match(await text(page.locator('.fields')), /upload:evil\.pkl/);
-    assert.match(await text(page.locator('.fields')), /uploaded-model/);
+    // The asset's name arrives with a second request: wait for it rather than read too early.
+    await page.locator('.fields', { hasText: 'uploaded-model' }).waitFor();
     const critical = page.locator('tr[data-severity="critical"]').first();
     await critical.waitFor();
     await critical.click();
@@ -261,7 +262,7 @@ describe('scans and model registry pages in Chromium', {
     await page.locator('tr[data-scan]').nth(4).waitFor();
     const newest = page.locator('tr[data-scan]').first();
     assert.match(await text(newest), /upload:evil\.pkl/);
-    assert.match(await text(newest), /uploaded-model/);
+    await newest.filter({ hasText: 'uploaded-model' }).waitFor();
     await newest.locator('.sev-critical').waitFor();
     await shot(page, 'scans');
     assert.deepEqual(pageErrors, []);
