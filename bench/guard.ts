@@ -152,7 +152,10 @@ add(
 // another password-holding prompt), so this over-counts.
 const probeOnly = createGuard({ input: ['secret-probe'] });
 const byLanguage: Record<string, typeof E.cyberMulti> = {};
-for (const r of E.cyberMulti) (byLanguage[r.language] ??= []).push(r);
+for (const r of E.cyberMulti) {
+  byLanguage[r.language] ??= [];
+  byLanguage[r.language]!.push(r);
+}
 let mismatched = 0;
 let mismatchedFired = 0;
 for (const list of Object.values(byLanguage))
