@@ -90,3 +90,24 @@ test('the circuit breaker opens after consecutive failures and half-opens after 
   b.success();
   assert.equal(b.state, 'closed');
 });
+
+test('a backlog is written batch by batch with other work let in between (synchronous stores)', async () => {
+  const log: string[] = [];
+  const q = createBatchQueue<number>({
+    capacity: 1000,
+    batchSize: 10,
+    flushIntervalMs: 60_000,
+    // Like SQLite: the write does its work synchronously and returns a resolved promise.
+    write: async (b) => void log.push(`batch ${b[0]}`),
+  });
+  for (let i = 0; i < 29; i++) q.push(i);
+  setImmediate(() => log.push('request'));
+  q.push(29); // the 30th item fills a third batch; the first kicked at 10 items
+  await q.drain();
+  assert.deepEqual(
+    log.filter((l) => l.startsWith('batch')),
+    ['batch 0', 'batch 10', 'batch 20'],
+  );
+  const at = log.indexOf('request');
+  assert.ok(at > 0 && at < log.length - 1, `other work ran between batches: ${log.join(', ')}`);
+});
