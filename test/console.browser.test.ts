@@ -3,23 +3,17 @@
 // chain, and check that a viewer key gets neither the admin page nor a session after revocation.
 // scripts/test.js runs it only where Chromium exists and passes its path in BULWARK_CHROMIUM.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { buildConsole, CHROMIUM, launchChromium, shot, text } from './browser.ts';
 import { defineRules, makeFinding } from '../src/core/index.ts';
 import { buildServer } from '../src/server/app.ts';
 import type { Store } from '../src/store/index.ts';
 import { testStore } from '../src/store/testing.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.BULWARK_CHROMIUM;
-/** Where to leave screenshots for a person to look at (unset: none are taken). */
-const SCREENSHOTS = process.env.BULWARK_SCREENSHOT_DIR;
 
 const rules = defineRules({
   'scan.pickle.dangerous-callable': {
@@ -44,27 +38,6 @@ const rules = defineRules({
     refs: ['cwe:409'],
   },
 });
-
-/** Builds the console from the current sources into a temp dir, so the test never runs a stale bundle. */
-function buildConsole(outDir: string): void {
-  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--logLevel', 'warn'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  assert.equal(r.status, 0, `vite build failed:\n${r.stdout}\n${r.stderr}`);
-  assert.ok(existsSync(join(outDir, 'index.html')), 'vite build wrote no index.html');
-}
-
-/** The element's text as the DOM holds it (not as CSS shows it: badges are upper-cased by style). */
-async function text(l: Locator): Promise<string> {
-  return (await l.textContent()) ?? '';
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
-}
 
 /** Resolves when `selector` matches exactly `n` elements; fails naming the selector and the count seen. */
 async function waitForCount(page: Page, selector: string, n: number): Promise<void> {
@@ -163,19 +136,7 @@ describe('web console in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM
     assert.ok(addr && typeof addr === 'object');
     base = `http://127.0.0.1:${addr.port}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

@@ -3,23 +3,19 @@
 // serves the built console, which must show the traffic, the blocked request with the span that
 // triggered it, and the per-client usage. scripts/test.js runs it only where Chromium exists.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { buildConsole, CHROMIUM, launchChromium } from './browser.ts';
 import { GatewayConfig } from '../src/gateway/config.ts';
 import { buildGateway } from '../src/gateway/server.ts';
 import { startStubUpstream } from '../src/gateway/testing.ts';
 import { buildServer } from '../src/server/app.ts';
 import type { Store } from '../src/store/index.ts';
 import { testStore } from '../src/store/testing.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.BULWARK_CHROMIUM;
 
 describe('gateway page in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIUM is not set' }, () => {
   let store: Store;
@@ -34,17 +30,7 @@ describe('gateway page in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIU
   before(async () => {
     work = mkdtempSync(join(tmpdir(), 'bw-gwpage-'));
     const dist = join(work, 'dist');
-    const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-    const r = spawnSync(
-      process.execPath,
-      [vite, 'build', '--config', 'web/vite.config.ts', '--outDir', dist, '--logLevel', 'warn'],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
-    assert.equal(r.status, 0, r.stderr);
-    assert.ok(existsSync(join(dist, 'index.html')));
+    buildConsole(dist);
     ({ store, cleanup } = await testStore());
     viewerKey = (await store.keys.create({ name: 'watcher', role: 'viewer' }, 't')).key;
     const client = await store.keys.create({ name: 'chat-app', role: 'service' }, 't');
@@ -76,10 +62,7 @@ describe('gateway page in Chromium', { skip: CHROMIUM ? false : 'BULWARK_CHROMIU
     const addr = app.server.address();
     assert.ok(addr && typeof addr === 'object');
     base = `http://127.0.0.1:${addr.port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {

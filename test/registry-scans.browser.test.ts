@@ -4,14 +4,13 @@
 // failed gate, roll production back with a reason and find the rollback in the history.
 // scripts/test.js runs it only where Chromium exists and passes its path in BULWARK_CHROMIUM.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { buildConsole, CHROMIUM, launchChromium, shot, text } from './browser.ts';
 import { buildServer } from '../src/server/app.ts';
 import { SCAN_QUEUE } from '../src/server/routes/scans.ts';
 import { startWorker } from '../src/server/worker.ts';
@@ -20,11 +19,6 @@ import { createRegistryService, RegistryConfig } from '../src/services/registry.
 import { scanAndRecord } from '../src/services/scans.ts';
 import type { Store } from '../src/store/index.ts';
 import { testStore } from '../src/store/testing.ts';
-
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CHROMIUM = process.env.BULWARK_CHROMIUM;
-/** Where to leave screenshots for a person to look at (unset: none are taken). */
-const SCREENSHOTS = process.env.BULWARK_SCREENSHOT_DIR;
 
 /** A pickle that calls os.system('echo pwned') when loaded (protocol 2: GLOBAL, BINUNICODE, TUPLE1, REDUCE). */
 const EVIL_PICKLE = Buffer.concat([
@@ -52,26 +46,6 @@ function modelDir(root: string, name: string, values: [number, number]): string 
   writeFileSync(join(dir, 'model.safetensors'), safetensors(values));
   writeFileSync(join(dir, 'config.json'), JSON.stringify({ architectures: ['TinyNet'], hidden_size: 2 }));
   return dir;
-}
-
-/** Builds the console from the current sources into a temp dir, so the test never runs a stale bundle. */
-function buildConsole(outDir: string): void {
-  const vite = join(ROOT, 'node_modules/vite/bin/vite.js');
-  const r = spawnSync(
-    process.execPath,
-    [vite, 'build', '--config', 'web/vite.config.ts', '--outDir', outDir, '--logLevel', 'warn'],
-    { cwd: ROOT, encoding: 'utf8' },
-  );
-  assert.equal(r.status, 0, `vite build failed:\n${r.stdout}\n${r.stderr}`);
-  assert.ok(existsSync(join(outDir, 'index.html')), 'vite build wrote no index.html');
-}
-
-async function text(l: Locator): Promise<string> {
-  return (await l.textContent()) ?? '';
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `console-${name}.png`), fullPage: true });
 }
 
 /** Waits until the element's attribute has `value`; fails naming what it saw. */
@@ -162,19 +136,7 @@ describe('scans and model registry pages in Chromium', {
     assert.ok(addr && typeof addr === 'object');
     base = `http://127.0.0.1:${addr.port}`;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM!,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   after(async () => {
