@@ -141,15 +141,22 @@ export async function scanFile(
   } catch (e) {
     throw new BulwarkError('BW_ERR_IO', `${path}: cannot open (${(e as Error).message})`, { cause: e });
   }
+  let small: Uint8Array | undefined;
   try {
-    // Small files are read once; large ones stay on disk and are read where a format needs it.
-    const src =
-      opened.src.size <= SMALL_FILE ? new MemSource(opened.src.read(0, opened.src.size)) : opened.src;
+    // Small files are read once (and hashed from memory); large ones stay on disk and are read where a
+    // format needs it.
+    small = opened.src.size <= SMALL_FILE ? opened.src.read(0, opened.src.size) : undefined;
+    const src = small ? new MemSource(small) : opened.src;
     await guard(ctx, () => scanSource(ctx, src, undefined, 0, { name: path }));
   } finally {
     opened.close();
   }
-  const sha256 = options.hash === false ? '' : await hashFile(path);
+  const sha256 =
+    options.hash === false
+      ? ''
+      : small
+        ? createHash('sha256').update(small).digest('hex')
+        : await hashFile(path);
   return finish(ctx, display, opened.src.size, sha256, started);
 }
 
