@@ -1,5 +1,6 @@
 export * from './asset.ts';
 export * from './config.ts';
+export * from './entropy.ts';
 export * from './errors.ts';
 export * from './finding.ts';
 export * from './hash.ts';

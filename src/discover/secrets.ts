@@ -4,7 +4,7 @@
  * so that placeholders and environment lookups are not reported. The secret itself never leaves this
  * module: callers get a masked form and a short fingerprint.
  */
-import { sha256Hex } from '../core/index.ts';
+import { entropy, sha256Hex } from '../core/index.ts';
 
 export interface SecretMatch {
   /** Which credential: `openai`, `anthropic`, `huggingface`, `aws`, `generic` … */
@@ -79,17 +79,7 @@ const ASSIGNMENT =
 const PLACEHOLDER =
   /your|xxxx|\*\*\*|<|>|\$\{|\{\{|changeme|example|placeholder|dummy|redacted|insert|replace|process\.env|os\.environ|getenv/i;
 
-/** Shannon entropy in bits per character. */
-export function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
+export { entropy };
 
 /** Keeps a known prefix and the last 4 characters; everything else becomes `*`. Short secrets show nothing. */
 export function maskSecret(secret: string, prefix = ''): string {

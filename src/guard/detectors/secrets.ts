@@ -1,4 +1,5 @@
 import { rules as secretlintRules } from '@secretlint/secretlint-rule-preset-recommend';
+import { entropy } from '../../core/index.ts';
 import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
 
 // secretlint's recommended preset is the maintained rule set (AWS, GCP, GitHub, Slack, OpenAI, Anthropic,
@@ -56,17 +57,7 @@ function runSecretlint(text: string): { rule: string; start: number; end: number
   return found;
 }
 
-/** Shannon entropy in bits per character. */
-export function entropy(s: string): number {
-  const counts = new Map<string, number>();
-  for (const c of s) counts.set(c, (counts.get(c) ?? 0) + 1);
-  let h = 0;
-  for (const n of counts.values()) {
-    const p = n / s.length;
-    h -= p * Math.log2(p);
-  }
-  return h;
-}
+export { entropy };
 
 // A value assigned to something named like a credential, or a bare long random token.
 const ASSIGNED =
