@@ -1,26 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { runCli } from './testing.ts';
+import { isolatedHome, runCli } from './testing.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/bulwark.js', import.meta.url));
 
-function home() {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-cli-'));
-  return {
-    dir,
-    env: {
-      BULWARK_HOME: join(dir, '.bulwark'),
-      BULWARK_CONFIG: undefined,
-      DATABASE_URL: undefined,
-      BULWARK_AUDIT_KEY: undefined,
-    },
-  };
-}
+const home = () => isolatedHome();
 
 describe('bulwark CLI', () => {
   it('init creates the home and prints the admin key once as JSON', async () => {

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Io } from './output.ts';
 import { main } from './main.ts';
 
@@ -33,4 +36,22 @@ export async function runCli(
       else process.env[k] = v;
     }
   }
+}
+
+/** A fresh Bulwark home in a temp dir, with every variable that could point elsewhere cleared. */
+export function isolatedHome(prefix = 'bw-cli-'): {
+  dir: string;
+  env: { BULWARK_HOME: string } & Record<string, string | undefined>;
+} {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return {
+    dir,
+    env: {
+      BULWARK_HOME: join(dir, '.bulwark'),
+      BULWARK_CONFIG: undefined,
+      DATABASE_URL: undefined,
+      BULWARK_AUDIT_KEY: undefined,
+      BULWARK_API_KEY: undefined,
+    },
+  };
 }

@@ -9,23 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { buildFixture, type Fixture } from '../../discover/fixture.ts';
 import { buildServer } from '../../server/app.ts';
 import { testStore } from '../../store/testing.ts';
-import { runCli } from '../testing.ts';
+import { isolatedHome, runCli } from '../testing.ts';
 
 const BIN = fileURLToPath(new URL('../../../bin/bulwark.js', import.meta.url));
 
-function isolated() {
-  const dir = mkdtempSync(join(tmpdir(), 'bw-discover-cli-home-'));
-  return {
-    dir,
-    env: {
-      BULWARK_HOME: join(dir, '.bulwark'),
-      BULWARK_CONFIG: undefined,
-      DATABASE_URL: undefined,
-      BULWARK_AUDIT_KEY: undefined,
-      BULWARK_API_KEY: undefined,
-    },
-  };
-}
+const isolated = () => isolatedHome('bw-discover-cli-home-');
 
 describe('bulwark discover', () => {
   let fx: Fixture;
