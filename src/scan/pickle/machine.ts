@@ -227,14 +227,20 @@ const FALSE: Val = { t: 'bool', v: false };
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Lenient = new TextDecoder('utf-8');
 
+function isAscii(b: Uint8Array): boolean {
+  for (let i = 0; i < b.length; i++) if (b[i]! > 0x7f) return false;
+  return true;
+}
+
 function latin1(b: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < b.length; i += 8192)
-    s += String.fromCharCode(...b.subarray(i, Math.min(b.length, i + 8192)));
-  return s;
+  return b.length <= 64
+    ? String.fromCharCode.apply(null, b as unknown as number[])
+    : Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
 }
 
 function decodeUtf8(b: Uint8Array): { v: string; invalid?: boolean } {
+  // ASCII (nearly every module, name and key) decodes byte for byte, without TextDecoder's per-call cost.
+  if (isAscii(b)) return { v: latin1(b) };
   try {
     return { v: utf8.decode(b) };
   } catch {
