@@ -93,34 +93,29 @@ export function compilePolicy(file: PolicyFile): Policy {
     }
   }
 
+  // Verdicts are pure functions of (module, name) and read-only: remember them across files. Bounded,
+  // since names come from untrusted pickles.
+  const verdicts = new Map<string, Map<string, Verdict>>();
+  let remembered = 0;
+  const MAX_VERDICTS = 4096;
+
   return {
     name: file.name,
     version: file.version,
     classify(module, name) {
-      const canonical = `${module}.${name}`;
-      const dotted = name.includes('.');
-      const denied =
-        denyAllowed.exact.has(canonical) || matchesPrefix(denyAllowed.prefixes, canonical) !== undefined;
-      if (!denied) {
-        if (allow.exact.has(canonical)) return { kind: 'allow', canonical };
-        // Module-wide allows cover classes and functions defined in the module, not attribute paths.
-        if (!dotted && !prefixExcept.has(name) && matchesPrefix(allow.prefixes, module))
-          return { kind: 'allow', canonical };
+      let byName = verdicts.get(module);
+      let v = byName?.get(name);
+      if (v !== undefined) return v;
+      v = classifyOnce(module, name);
+      if (remembered >= MAX_VERDICTS) {
+        verdicts.clear();
+        remembered = 0;
+        byName = undefined;
       }
-      // find_class walks `name` with getattr at protocol >= 4, so `pathlib` + `os.system` is os.system:
-      // test every suffix of the dotted path, after mapping known private aliases (`tempfile._os`).
-      const parts = canonical.split('.').map((p) => file.aliases[p] ?? p);
-      const aliased = parts.join('.');
-      // The deepest match is the object find_class really returns (`tempfile._os.system` is os.system).
-      for (let k = parts.length - 2; k >= 0; k--) {
-        const candidate = parts.slice(k).join('.');
-        const m = dangerousMatch(candidate);
-        if (m) return { kind: 'dangerous', canonical, ...m, viaAlias: k > 0 || aliased !== canonical };
-      }
-      const top = module.split('.')[0]!;
-      if (strict.has(top)) return { kind: 'sensitive', canonical, reason: `${top} is a sensitive package` };
-      if (dotted) return { kind: 'sensitive', canonical, reason: 'attribute path through a module' };
-      return { kind: 'unknown', canonical };
+      if (!byName) verdicts.set(module, (byName = new Map()));
+      byName.set(name, v);
+      remembered++;
+      return v;
     },
     nestedLoader(canonical) {
       return file.nestedLoaders[canonical];
@@ -130,6 +125,33 @@ export function compilePolicy(file: PolicyFile): Policy {
       return undefined;
     },
   };
+
+  function classifyOnce(module: string, name: string): Verdict {
+    const canonical = `${module}.${name}`;
+    const dotted = name.includes('.');
+    const denied =
+      denyAllowed.exact.has(canonical) || matchesPrefix(denyAllowed.prefixes, canonical) !== undefined;
+    if (!denied) {
+      if (allow.exact.has(canonical)) return { kind: 'allow', canonical };
+      // Module-wide allows cover classes and functions defined in the module, not attribute paths.
+      if (!dotted && !prefixExcept.has(name) && matchesPrefix(allow.prefixes, module))
+        return { kind: 'allow', canonical };
+    }
+    // find_class walks `name` with getattr at protocol >= 4, so `pathlib` + `os.system` is os.system:
+    // test every suffix of the dotted path, after mapping known private aliases (`tempfile._os`).
+    const parts = canonical.split('.').map((p) => file.aliases[p] ?? p);
+    const aliased = parts.join('.');
+    // The deepest match is the object find_class really returns (`tempfile._os.system` is os.system).
+    for (let k = parts.length - 2; k >= 0; k--) {
+      const candidate = parts.slice(k).join('.');
+      const m = dangerousMatch(candidate);
+      if (m) return { kind: 'dangerous', canonical, ...m, viaAlias: k > 0 || aliased !== canonical };
+    }
+    const top = module.split('.')[0]!;
+    if (strict.has(top)) return { kind: 'sensitive', canonical, reason: `${top} is a sensitive package` };
+    if (dotted) return { kind: 'sensitive', canonical, reason: 'attribute path through a module' };
+    return { kind: 'unknown', canonical };
+  }
 }
 
 export const BUILTIN_POLICY_FILE: PolicyFile = PolicyFile.parse(builtinJson);

@@ -42,7 +42,7 @@ export async function readSevenZip(
   return attempt.members;
 }
 
-const MIN_WINDOW = 1 << 20;
+const MIN_WINDOW = 1 << 16;
 
 function lzma2Window(p: number): number {
   return p >= 40 ? 0xffffffff : (2 | (p & 1)) * 2 ** (Math.floor(p / 2) + 11);
@@ -52,7 +52,7 @@ function lzma2Window(p: number): number {
  * LZMA/LZMA2 decoders allocate their whole declared dictionary (16 MiB and more is common) even for
  * a member of a few bytes; across many small archives that is most of the garbage collector's work.
  * Folders of one-in/one-out coders get a window no larger than their largest declared unpacked
- * size (at least 1 MiB). Returns the smallest window set, or 0 when nothing was changed.
+ * size (at least 64 KiB). Returns the smallest window set, or 0 when nothing was changed.
  */
 function shrinkWindows(parser: Parser): number {
   let smallest = 0;

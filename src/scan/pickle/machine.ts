@@ -392,7 +392,7 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
     const pop = (at: number, op: string): Val => {
       const v = stack.pop();
       if (v === undefined) {
-        issue('malformed', `${op} at offset ${at} on an empty stack`, at);
+        if (res.issues.length < 200) issue('malformed', `${op} at offset ${at} on an empty stack`, at);
         return { t: 'unknown', why: 'stack underflow' };
       }
       return v;
@@ -416,7 +416,9 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
     const memoGet = (k: number, at: number, op: string): Val => {
       const v = memo.get(k);
       if (v === undefined) {
-        issue('malformed', `${op} at offset ${at} reads memo key ${k}, which was never stored`, at);
+        // The message is built only while issues are still recorded (a stream can miss millions).
+        if (res.issues.length < 200)
+          issue('malformed', `${op} at offset ${at} reads memo key ${k}, which was never stored`, at);
         return { t: 'unknown', why: `missing memo key ${k}` };
       }
       return v;
