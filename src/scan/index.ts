@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -121,7 +121,7 @@ export async function scanBuffer(
     ...options.limits,
   });
   await guard(ctx, () => scanSource(ctx, new MemSource(bytes), undefined, 0, { name }));
-  return finish(ctx, name, bytes.length, createHash('sha256').update(bytes).digest('hex'), started);
+  return finish(ctx, name, bytes.length, hash('sha256', bytes, 'hex'), started);
 }
 
 /** Scans one file on disk; tensor data is read only where a format needs it (headers, pickles). */
@@ -151,12 +151,7 @@ export async function scanFile(
   } finally {
     opened.close();
   }
-  const sha256 =
-    options.hash === false
-      ? ''
-      : small
-        ? createHash('sha256').update(small).digest('hex')
-        : await hashFile(path);
+  const sha256 = options.hash === false ? '' : small ? hash('sha256', small, 'hex') : await hashFile(path);
   return finish(ctx, display, opened.src.size, sha256, started);
 }
 

@@ -179,7 +179,8 @@ export function scanPickleStream(
   for (const g of res.globals) {
     const call = firstCall.get(g);
     const key = `${g.literal}:${g.module}.${g.name}`;
-    const evidence: Record<string, unknown> = {
+    // Rendered only for a finding: most globals are allowlisted and their call arguments go unused.
+    const evidenceOf = (): Record<string, unknown> => ({
       callable: `${g.module}.${g.name}`,
       opcode: g.op,
       ...(call
@@ -190,13 +191,13 @@ export function scanPickleStream(
           }
         : {}),
       ...(g.anomaly ? { anomaly: g.anomaly } : {}),
-    };
+    });
     if (g.anomaly && g.literal)
       ctx.add('scan.pickle.name-anomaly', {
         member,
         offset: base + g.offset,
         title: `Pickle global name is malformed (${g.anomaly}): ${g.module}.${g.name}`,
-        evidence,
+        evidence: evidenceOf(),
       });
     if (!g.literal) {
       if (seen.has(key)) continue;
@@ -205,7 +206,7 @@ export function scanPickleStream(
         member,
         offset: base + g.offset,
         title: `Pickle resolves a global computed at run time (${g.module} / ${g.name})`,
-        evidence,
+        evidence: evidenceOf(),
       });
       continue;
     }
@@ -222,7 +223,7 @@ export function scanPickleStream(
         offset: base + g.offset,
         title: `Pickle ${call ? 'calls' : 'references'} ${v.canonical}${v.viaAlias ? ` (resolves to ${v.matched})` : ''}`,
         evidence: {
-          ...evidence,
+          ...evidenceOf(),
           category: v.category,
           matched: v.matched,
           policy: `${ctx.policy.name}@${ctx.policy.version}`,
@@ -233,14 +234,14 @@ export function scanPickleStream(
         member,
         offset: base + g.offset,
         title: `Pickle ${call ? 'calls' : 'references'} ${v.canonical} (not allowlisted: ${v.reason})`,
-        evidence,
+        evidence: evidenceOf(),
       });
     } else {
       ctx.add('scan.pickle.unknown-global', {
         member,
         offset: base + g.offset,
         title: `Pickle ${call ? 'calls' : 'references'} ${v.canonical} (not on the allowlist)`,
-        evidence,
+        evidence: evidenceOf(),
       });
     }
   }
