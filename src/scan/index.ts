@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import { lstat, open, readdir, readlink, realpath } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   BulwarkError,
@@ -179,14 +179,16 @@ async function collect(paths: string[]): Promise<Target[]> {
       else throw new BulwarkError('BW_ERR_IO', `${p}: dangling symbolic link`);
     } else if (st.isDirectory()) {
       const root = await realpath(abs);
-      const walk = async (dir: string): Promise<void> => {
+      const walk = async (dir: string, displayDir: string): Promise<void> => {
         const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
           comparePathComponents(a.name, b.name),
         );
         for (const e of entries) {
           const full = join(dir, e.name);
-          const display = join(p, relative(abs, full)).split(sep).join('/');
-          if (e.isDirectory()) await walk(full);
+          // Same as join(p, relative(abs, full)), without re-walking the whole path per entry.
+          const shown = join(displayDir, e.name);
+          const display = sep === '/' ? shown : shown.split(sep).join('/');
+          if (e.isDirectory()) await walk(full, shown);
           else if (e.isFile()) out.push({ abs: full, display });
           else if (e.isSymbolicLink()) {
             const target = await readlink(full).catch(() => '');
@@ -196,7 +198,7 @@ async function collect(paths: string[]): Promise<Target[]> {
           }
         }
       };
-      await walk(abs);
+      await walk(abs, join(p, ''));
     } else throw new BulwarkError('BW_ERR_IO', `${p}: not a regular file or directory`);
   }
   return out;
