@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { ExpandLimit } from './compress.ts';
 
 export interface SevenZMember {
@@ -33,11 +34,12 @@ export async function readSevenZip(
   maxMembers: number,
   maxTotal: number,
 ): Promise<SevenZMember[]> {
-  const attempt = await readOnce(bytes, maxMembers, maxTotal, true);
+  const header = shrinkHeaderWindow(bytes);
+  const attempt = await readOnce(header ?? bytes, maxMembers, maxTotal, true, header !== undefined);
   // The shrunken window decodes exactly as the declared one while the output fits in it; otherwise
-  // (a lying size, an error) the archive is read again with the window it declares.
-  if (attempt.clamped > 0 && (attempt.failed || attempt.total > attempt.clamped))
-    return (await readOnce(bytes, maxMembers, maxTotal, false)).members;
+  // (a lying size, an error) the archive is read again as it is.
+  if (attempt.shrunk && (attempt.failed || (attempt.clamped > 0 && attempt.total > attempt.clamped)))
+    return (await readOnce(bytes, maxMembers, maxTotal, false, false)).members;
   if (attempt.error) throw attempt.error;
   return attempt.members;
 }
@@ -84,12 +86,110 @@ function shrinkWindows(parser: Parser): number {
   return smallest;
 }
 
+/** 7z's variable-length NUMBER: leading one bits of the first byte count the extra bytes. */
+function readNumber(b: Uint8Array, at: { pos: number }): number | undefined {
+  const first = b[at.pos++];
+  if (first === undefined) return undefined;
+  let mask = 0x80;
+  let value = 0;
+  for (let i = 0; i < 8; i++) {
+    if ((first & mask) === 0) return value + (first & (mask - 1)) * 2 ** (8 * i);
+    const next = b[at.pos++];
+    if (next === undefined) return undefined;
+    value += next * 2 ** (8 * i);
+    mask >>= 1;
+  }
+  return value;
+}
+
+/**
+ * Archives written by 7-Zip compress their own header, declaring the archive's dictionary (16 MiB by
+ * default) for a header of a few hundred bytes, and 7z-iterator decodes it inside parse(). For the
+ * simple layout (one folder of plain one-in/one-out coders, CRCs intact) returns a copy of a small
+ * archive whose header coder declares a window that still covers the header, with both CRCs
+ * recomputed; undefined otherwise. A failed read of the copy falls back to the original bytes.
+ */
+function shrinkHeaderWindow(bytes: Uint8Array): Uint8Array | undefined {
+  if (bytes.length < 32 || bytes.length > 16 * 1024 * 1024) return undefined;
+  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const off = v.getUint32(12, true) + v.getUint32(16, true) * 2 ** 32;
+  const size = v.getUint32(20, true) + v.getUint32(24, true) * 2 ** 32;
+  const start = 32 + off;
+  if (size < 2 || start + size > bytes.length) return undefined;
+  const next = bytes.subarray(start, start + size);
+  if (crc32(bytes.subarray(12, 32)) >>> 0 !== v.getUint32(8, true)) return undefined;
+  if (crc32(next) >>> 0 !== v.getUint32(28, true)) return undefined;
+  const at = { pos: 0 };
+  // kEncodedHeader, kPackInfo: packPos, numPackStreams, [kSize sizes…], kEnd.
+  if (next[at.pos++] !== 0x17 || next[at.pos++] !== 0x06) return undefined;
+  if (readNumber(next, at) === undefined) return undefined;
+  const packs = readNumber(next, at);
+  if (packs !== 1 || next[at.pos++] !== 0x09 || readNumber(next, at) === undefined) return undefined;
+  if (next[at.pos++] !== 0x00) return undefined;
+  // kUnpackInfo, kFolder, one folder, not external.
+  if (next[at.pos++] !== 0x07 || next[at.pos++] !== 0x0b) return undefined;
+  if (readNumber(next, at) !== 1 || next[at.pos++] !== 0x00) return undefined;
+  const numCoders = readNumber(next, at);
+  if (numCoders === undefined || numCoders < 1 || numCoders > 4) return undefined;
+  const props: { id: number[]; at: number; len: number }[] = [];
+  for (let c = 0; c < numCoders; c++) {
+    const flag = next[at.pos++];
+    if (flag === undefined || flag & 0xd0) return undefined;
+    const id = [...next.subarray(at.pos, at.pos + (flag & 0x0f))];
+    at.pos += flag & 0x0f;
+    if (flag & 0x20) {
+      const len = readNumber(next, at);
+      if (len === undefined || at.pos + len > next.length) return undefined;
+      props.push({ id, at: at.pos, len });
+      at.pos += len;
+    }
+  }
+  for (let c = 0; c < numCoders - 1; c++)
+    if (readNumber(next, at) === undefined || readNumber(next, at) === undefined) return undefined;
+  if (next[at.pos++] !== 0x0c) return undefined;
+  let want = MIN_WINDOW;
+  for (let c = 0; c < numCoders; c++) {
+    const n = readNumber(next, at);
+    if (n === undefined) return undefined;
+    if (n > want) want = n;
+  }
+  if (at.pos > next.length) return undefined;
+  let copy: Uint8Array | undefined;
+  for (const p of props) {
+    if (p.id.length === 1 && p.id[0] === 0x21 && p.len === 1) {
+      let w = 0;
+      while (w < 40 && lzma2Window(w) < want) w++;
+      if (w >= next[p.at]!) continue;
+      copy ??= Uint8Array.from(bytes);
+      copy[start + p.at] = w;
+    } else if (p.id.length === 3 && p.id[0] === 3 && p.id[1] === 1 && p.id[2] === 1 && p.len === 5) {
+      const dv = new DataView(next.buffer, next.byteOffset + p.at + 1, 4);
+      if (dv.getUint32(0, true) <= want || want > 0xffffffff) continue;
+      copy ??= Uint8Array.from(bytes);
+      new DataView(copy.buffer, start + p.at + 1, 4).setUint32(0, want, true);
+    }
+  }
+  if (!copy) return undefined;
+  const cv = new DataView(copy.buffer);
+  cv.setUint32(28, crc32(copy.subarray(start, start + size)) >>> 0, true);
+  cv.setUint32(8, crc32(copy.subarray(12, 32)) >>> 0, true);
+  return copy;
+}
+
 async function readOnce(
   bytes: Uint8Array,
   maxMembers: number,
   maxTotal: number,
   shrink: boolean,
-): Promise<{ members: SevenZMember[]; total: number; clamped: number; failed: boolean; error?: unknown }> {
+  headerShrunk: boolean,
+): Promise<{
+  members: SevenZMember[];
+  total: number;
+  clamped: number;
+  shrunk: boolean;
+  failed: boolean;
+  error?: unknown;
+}> {
   process.env.LZMA_NATIVE_DISABLE = '1';
   const mod = (await import('7z-iterator')) as unknown as {
     SevenZipParser: new (src: unknown) => Parser;
@@ -98,8 +198,14 @@ async function readOnce(
   const parser = new mod.SevenZipParser(
     new mod.BufferSource(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)),
   );
-  await parser.parse();
+  try {
+    await parser.parse();
+  } catch (e) {
+    if (!headerShrunk) throw e;
+    return { members: [], total: 0, clamped: 0, shrunk: true, failed: true, error: e };
+  }
   const clamped = shrink ? shrinkWindows(parser) : 0;
+  const shrunk = headerShrunk || clamped > 0;
   const out: SevenZMember[] = [];
   let total = 0;
   let failed = false;
@@ -137,10 +243,10 @@ async function readOnce(
       }
     }
   } catch (e) {
-    if (clamped === 0) throw e;
-    return { members: out, total, clamped, failed: true, error: e };
+    if (!shrunk) throw e;
+    return { members: out, total, clamped, shrunk, failed: true, error: e };
   } finally {
     parser.close();
   }
-  return { members: out, total, clamped, failed };
+  return { members: out, total, clamped, shrunk, failed };
 }
