@@ -213,11 +213,16 @@ export function opcodeName(byte: number): string | undefined {
   return OPNAMES[byte];
 }
 
-class Stop extends Error {
+/**
+ * Ends one pickle's run (thrown and caught inside runOne). Not an Error: a stack trace per malformed
+ * or truncated file is pure cost, and nothing outside the machine ever sees it.
+ */
+class Stop {
   readonly issue: PickleIssue;
+  readonly message: string;
   constructor(issue: PickleIssue) {
-    super(issue.message);
     this.issue = issue;
+    this.message = issue.message;
   }
 }
 
@@ -364,14 +369,22 @@ export function runPickle(data: Uint8Array, start = 0, options: PickleOptions = 
       i += n;
       return b;
     };
-    const u8 = (at: number, what: string) => take(1, at, what)[0]!;
+    // Fixed-width reads index the data directly: a subarray per argument was most of the machine's garbage.
+    const u8 = (at: number, what: string) => {
+      need(1, at, what);
+      return data[i++]!;
+    };
     const u16 = (at: number, what: string) => {
-      const b = take(2, at, what);
-      return b[0]! | (b[1]! << 8);
+      need(2, at, what);
+      const v = data[i]! | (data[i + 1]! << 8);
+      i += 2;
+      return v;
     };
     const u32 = (at: number, what: string) => {
-      const b = take(4, at, what);
-      return (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0;
+      need(4, at, what);
+      const v = (data[i]! | (data[i + 1]! << 8) | (data[i + 2]! << 16) | (data[i + 3]! << 24)) >>> 0;
+      i += 4;
+      return v;
     };
     const u64 = (at: number, what: string) => {
       const lo = u32(at, what);
