@@ -61,6 +61,15 @@ function matchesPrefix(prefixes: string[], s: string): string | undefined {
   return undefined;
 }
 
+function combine(patterns: string[]): RegExp | undefined {
+  if (patterns.length < 2 || patterns.some((p) => /\\[1-9k]/.test(p))) return undefined;
+  try {
+    return new RegExp(patterns.map((p) => `(?:${p})`).join('|'), 'i');
+  } catch {
+    return undefined;
+  }
+}
+
 export function compilePolicy(file: PolicyFile): Policy {
   const allow = patterns(file.allow);
   const denyAllowed = patterns(file.denyWithinAllowed);
@@ -71,6 +80,9 @@ export function compilePolicy(file: PolicyFile): Policy {
   const strict = new Set(file.strictPackages);
   const prefixExcept = new Set(file.prefixAllowExcept);
   const suspicious = file.suspiciousArgumentPatterns.map((p) => new RegExp(p, 'i'));
+  // One pass over each string for the usual answer (no pattern matches); the patterns are then tried
+  // one by one only for a string that matches some. Patterns with backreferences keep per-pattern tests.
+  const anySuspicious = combine(file.suspiciousArgumentPatterns);
 
   // Every dotted prefix of a name, looked up in one map: `os.path.join` checks `os`, `os.path`, ….
   const exactIndex = new Map<string, string>();
@@ -121,6 +133,7 @@ export function compilePolicy(file: PolicyFile): Policy {
       return file.nestedLoaders[canonical];
     },
     suspiciousArgument(s) {
+      if (anySuspicious && !anySuspicious.test(s)) return undefined;
       for (const r of suspicious) if (r.test(s)) return r.source;
       return undefined;
     },
