@@ -124,7 +124,10 @@ export function compilePolicy(file: PolicyFile): Policy {
         remembered = 0;
         byName = undefined;
       }
-      if (!byName) verdicts.set(module, (byName = new Map()));
+      if (!byName) {
+        byName = new Map();
+        verdicts.set(module, byName);
+      }
       byName.set(name, v);
       remembered++;
       return v;
