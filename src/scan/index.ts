@@ -217,6 +217,10 @@ function symlinkResult(t: Target, policy: Policy): ScannedFile {
 export interface WorkerScanOptions extends Omit<ScanOptions, 'policy'> {
   /** Policy as data (functions cannot cross threads); the built-in policy when absent. */
   policyFile?: PolicyFileInput;
+  /** Wall-clock bound for the whole scan; the worker is terminated when it passes. */
+  timeoutMs?: number;
+  /** Heap bound of the worker thread (MiB). */
+  maxHeapMb?: number;
 }
 
 /**
@@ -227,14 +231,24 @@ export function scanInWorker(
   target: string[] | { bytes: Uint8Array; name: string },
   options: WorkerScanOptions = {},
 ): Promise<ScanReport | ScannedFile> {
-  const { onProgress, policyFile, ...rest } = options;
+  const { onProgress, policyFile, timeoutMs, maxHeapMb, ...rest } = options;
   const data = Array.isArray(target)
     ? { kind: 'paths', paths: target }
     : { kind: 'buffer', bytes: target.bytes, name: target.name };
   return new Promise((resolvePromise, reject) => {
+    // The thread isolates the caller from what a hostile file can do to a parser or a third-party
+    // decoder: an exception thrown outside any promise, a promise that never settles, a heap blow-up.
     const worker = new Worker(new URL('./worker.ts', import.meta.url), {
       workerData: { ...data, options: rest, policy: policyFile },
+      ...(maxHeapMb ? { resourceLimits: { maxOldGenerationSizeMb: maxHeapMb } } : {}),
     });
+    const timer = timeoutMs
+      ? setTimeout(() => {
+          reject(new BulwarkError('BW_ERR_PARSE_LIMIT', `scan did not finish within ${timeoutMs} ms`));
+          void worker.terminate();
+        }, timeoutMs)
+      : undefined;
+    worker.once('exit', () => clearTimeout(timer));
     worker.on(
       'message',
       (m: {

@@ -1,5 +1,12 @@
-import { type AssetRef, countBySeverity, type Finding, maxSeverity, type Run } from '../core/index.ts';
-import { type ScanOptions, type ScanReport, scanBuffer, scanPaths } from '../scan/index.ts';
+import {
+  type AssetRef,
+  countBySeverity,
+  type Finding,
+  makeFinding,
+  maxSeverity,
+  type Run,
+} from '../core/index.ts';
+import { SCAN_RULES, type ScannedFile, type ScanReport, scanInWorker } from '../scan/index.ts';
 import type { Store } from '../store/index.ts';
 
 /**
@@ -61,24 +68,70 @@ export async function recordScan(
   return { run: finished, ...(assetId ? { assetId } : {}) };
 }
 
-/** Scans uploaded bytes and records the result. */
-export async function scanUpload(
-  store: Store,
-  input: { bytes: Uint8Array; name: string; model?: string; actor: string; options?: ScanOptions },
-) {
-  const file = await scanBuffer(input.bytes, input.name, input.options);
-  const report: ScanReport = {
-    files: [file],
-    findings: file.findings,
+/** Bounds of a scan the server runs for a client: it runs in a worker thread, never on the event loop. */
+export const SERVER_SCAN_LIMITS = { uploadTimeoutMs: 120_000, pathTimeoutMs: 600_000, maxHeapMb: 1024 };
+
+function reportOf(files: ScannedFile[], durationMs: number): ScanReport {
+  const findings = files.flatMap((f) => f.findings);
+  return {
+    files,
+    findings,
     summary: {
-      files: 1,
-      scanned: file.scanned ? 1 : 0,
-      bySeverity: countBySeverity(file.findings),
-      unscannable: file.unscannable ? 1 : 0,
-      durationMs: file.durationMs,
+      files: files.length,
+      scanned: files.filter((f) => f.scanned).length,
+      bySeverity: countBySeverity(findings),
+      unscannable: files.filter((f) => f.unscannable).length,
+      durationMs,
       policy: 'builtin',
     },
   };
+}
+
+/** Fail closed: a scan that crashed, hung or ran out of memory is a finding, never a pass. */
+function incomplete(target: string, e: unknown, started: number): ScanReport {
+  const limit = (e as { code?: string }).code === 'BW_ERR_PARSE_LIMIT';
+  const rule = SCAN_RULES[limit ? 'scan.file.limit-reached' : 'scan.file.unparseable'];
+  const finding = makeFinding(rule, {
+    title: `Scan did not complete: ${(e as Error)?.message ?? String(e)}`,
+    location: { path: target },
+    evidence: { error: String((e as Error)?.message ?? e) },
+  });
+  const file: ScannedFile = {
+    path: target,
+    format: 'unknown',
+    sha256: '',
+    size: 0,
+    findings: [finding],
+    durationMs: Math.round(performance.now() - started),
+    scanned: false,
+    unscannable: true,
+  };
+  return reportOf([file], file.durationMs);
+}
+
+/** Scans uploaded bytes in a worker thread and records the result. */
+export async function scanUpload(
+  store: Store,
+  input: {
+    bytes: Uint8Array;
+    name: string;
+    model?: string;
+    actor: string;
+    limits?: Partial<typeof SERVER_SCAN_LIMITS>;
+  },
+) {
+  const limits = { ...SERVER_SCAN_LIMITS, ...input.limits };
+  const started = performance.now();
+  let report: ScanReport;
+  try {
+    const file = (await scanInWorker(
+      { bytes: input.bytes, name: input.name },
+      { timeoutMs: limits.uploadTimeoutMs, maxHeapMb: limits.maxHeapMb },
+    )) as ScannedFile;
+    report = reportOf([file], file.durationMs);
+  } catch (e) {
+    report = incomplete(input.name, e, started);
+  }
   return {
     ...(await recordScan(store, {
       report,
@@ -90,12 +143,28 @@ export async function scanUpload(
   };
 }
 
-/** Scans paths on this machine and records the result (the job handler of queued server-side scans). */
+/** Scans paths on this machine in a worker thread and records the result (queued server-side scans). */
 export async function scanAndRecord(
   store: Store,
-  input: { paths: string[]; model?: string; actor: string; runId?: string; options?: ScanOptions },
+  input: {
+    paths: string[];
+    model?: string;
+    actor: string;
+    runId?: string;
+    limits?: Partial<typeof SERVER_SCAN_LIMITS>;
+  },
 ) {
-  const report = await scanPaths(input.paths, input.options);
+  const limits = { ...SERVER_SCAN_LIMITS, ...input.limits };
+  const started = performance.now();
+  let report: ScanReport;
+  try {
+    report = (await scanInWorker(input.paths, {
+      timeoutMs: limits.pathTimeoutMs,
+      maxHeapMb: limits.maxHeapMb,
+    })) as ScanReport;
+  } catch (e) {
+    report = incomplete(input.paths.join(', '), e, started);
+  }
   return {
     ...(await recordScan(store, {
       report,
