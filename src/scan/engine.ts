@@ -23,6 +23,8 @@ function startsWith(b: Uint8Array, sig: number[]): boolean {
   return true;
 }
 
+class SevenZipTimeout extends Error {}
+
 export interface SourceHint {
   name: string;
 }
@@ -288,8 +290,26 @@ async function scanSevenZ(
   if (!data) return;
   let members: Awaited<ReturnType<typeof readSevenZip>>;
   try {
-    members = await readSevenZip(data, ctx.limits.maxMembers, budget(ctx));
+    // The 7z decoder is a dependency: on some corrupted LZMA2 data its promise never settles, so the
+    // scan's own deadline is raced against it.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SevenZipTimeout()), Math.max(1, ctx.deadline - Date.now()));
+    });
+    try {
+      members = await Promise.race([readSevenZip(data, ctx.limits.maxMembers, budget(ctx)), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
   } catch (e) {
+    if (e instanceof SevenZipTimeout) {
+      ctx.add('scan.file.limit-reached', {
+        member,
+        title: `7z archive did not decode within the time limit (${ctx.limits.timeMs} ms)`,
+        evidence: { limit: 'timeMs' },
+      });
+      return;
+    }
     if (e instanceof ExpandLimit) {
       ctx.add('scan.file.limit-reached', {
         member,
