@@ -1,6 +1,6 @@
 import type { ScanContext } from '../context.ts';
 import type { Source } from '../source.ts';
-import { type Field, readString, walk } from './protobuf.ts';
+import { type Field, readString, walk, walkMessage } from './protobuf.ts';
 import { Cursor, ParseError } from './reader.ts';
 
 /** Operator domains ONNX runtimes ship natively. */
@@ -105,10 +105,9 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
   }
 
   function func(f: Field, depth: number): void {
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.no === 7 && g.wire === 2) node(g, depth + 1);
@@ -125,10 +124,9 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
     let domain = '';
     const subgraphs: Field[] = [];
     const attrs: Field[] = [];
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.wire !== 2) return undefined;
@@ -140,10 +138,9 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
       'NodeProto',
     );
     for (const a of attrs) {
-      c.pos = a.start;
-      walk(
+      walkMessage(
         c,
-        a.start + a.len,
+        a,
         depth + 1,
         (g) => {
           if (g.wire === 2 && (g.no === 6 || g.no === 11)) subgraphs.push(g);
@@ -166,10 +163,9 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
   function tensor(f: Field, depth: number): void {
     let name = '';
     const ext: Field[] = [];
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.wire === 2 && g.no === 8) name = readString(c, g, 4096);
@@ -181,10 +177,9 @@ export function scanOnnx(ctx: ScanContext, src: Source, member?: string): void {
     for (const e of ext) {
       let key = '';
       let value = '';
-      c.pos = e.start;
-      walk(
+      walkMessage(
         c,
-        e.start + e.len,
+        e,
         depth + 1,
         (g) => {
           if (g.wire === 2 && g.no === 1) key = readString(c, g, 4096);

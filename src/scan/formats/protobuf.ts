@@ -30,6 +30,18 @@ export function varint(c: Cursor, what: string): number {
 }
 
 /** Walks fields in [c.pos, end); `onField` returns true when it consumed a length-delimited payload. */
+/** Walks the embedded message a length-delimited field holds (sets the cursor to its start). */
+export function walkMessage(
+  c: Cursor,
+  f: Field,
+  depth: number,
+  onField: (f: Field) => boolean | undefined,
+  what = 'message',
+): void {
+  c.pos = f.start;
+  walk(c, f.start + f.len, depth, onField, what);
+}
+
 export function walk(
   c: Cursor,
   end: number,

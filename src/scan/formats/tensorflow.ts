@@ -1,7 +1,7 @@
 import type { Severity } from '../../core/index.ts';
 import type { ScanContext } from '../context.ts';
 import type { Source } from '../source.ts';
-import { type Field, readString, walk } from './protobuf.ts';
+import { type Field, readString, walk, walkMessage } from './protobuf.ts';
 import { Cursor, ParseError } from './reader.ts';
 
 /** Ops that run Python or reach the host's files when a graph executes. */
@@ -71,10 +71,9 @@ export function scanTensorflow(ctx: ScanContext, src: Source, member?: string): 
   return true;
 
   function metaGraph(f: Field, depth: number): void {
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.no === 2 && g.wire === 2) graphDef(g, depth + 1);
@@ -84,10 +83,9 @@ export function scanTensorflow(ctx: ScanContext, src: Source, member?: string): 
     );
   }
   function graphDef(f: Field, depth: number): void {
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.no === 1 && g.wire === 2) nodeDef(g, depth + 1);
@@ -98,17 +96,15 @@ export function scanTensorflow(ctx: ScanContext, src: Source, member?: string): 
     );
   }
   function library(f: Field, depth: number): void {
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.no === 1 && g.wire === 2) {
-          c.pos = g.start;
-          walk(
+          walkMessage(
             c,
-            g.start + g.len,
+            g,
             depth + 1,
             (h) => {
               if (h.no === 3 && h.wire === 2) nodeDef(h, depth + 2);
@@ -125,10 +121,9 @@ export function scanTensorflow(ctx: ScanContext, src: Source, member?: string): 
   function nodeDef(f: Field, depth: number): void {
     let name = '';
     let op = '';
-    c.pos = f.start;
-    walk(
+    walkMessage(
       c,
-      f.start + f.len,
+      f,
       depth,
       (g) => {
         if (g.wire !== 2) return undefined;
