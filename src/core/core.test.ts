@@ -34,6 +34,13 @@ describe('core', () => {
     assert.ok(ulid(1_700_000_000_001) > ids[999]!);
   });
 
+  it('draws fresh randomness for every millisecond, across refills of its random pool', () => {
+    // 600 ids in distinct milliseconds cross the 256-id pool boundary twice.
+    const ids = Array.from({ length: 600 }, (_, i) => ulid(1_800_000_000_000 + i));
+    assert.equal(new Set(ids.map((id) => id.slice(10))).size, 600);
+    for (const id of ids) assert.match(id, /^[0-9A-HJKMNP-TV-Z]{26}$/);
+  });
+
   it('builds a valid finding from a declared rule and rejects bad refs and rule ids', () => {
     const rules = defineRules({
       'scan.pickle.dangerous-callable': {

@@ -1,36 +1,50 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 // Crockford base32, as ULID uses: ids sort by creation time and read well in logs.
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
-let lastTime = 0;
-let lastRandom: number[] = [];
+// Ids are minted per request and per finding: one call into the CSPRNG per 256 ids, not one per id.
+const POOL = Buffer.alloc(4096);
+let poolAt = POOL.length;
 
-/** A ULID (26 chars): 48-bit millisecond time + 80 random bits, monotonic within a millisecond. */
-export function ulid(now: number = Date.now()): string {
-  let random: number[];
-  if (now === lastTime && lastRandom.length === 16) {
-    random = lastRandom.slice();
-    for (let i = 15; i >= 0; i--) {
-      if (random[i]! < 31) {
-        random[i]! += 1;
-        break;
-      }
-      random[i] = 0;
-    }
-  } else {
-    const bytes = randomBytes(16);
-    random = Array.from(bytes, (b) => b & 31);
-  }
-  lastTime = now;
-  lastRandom = random;
+let lastTime = -1;
+let lastTimePart = '';
+const lastRandom = new Uint8Array(16);
+
+function timePart(now: number): string {
   let time = '';
   let t = now;
   for (let i = 0; i < 10; i++) {
     time = ALPHABET[t % 32] + time;
     t = Math.floor(t / 32);
   }
-  return time + random.map((r) => ALPHABET[r]).join('');
+  return time;
+}
+
+/** A ULID (26 chars): 48-bit millisecond time + 80 random bits, monotonic within a millisecond. */
+export function ulid(now: number = Date.now()): string {
+  if (now === lastTime) {
+    // Same millisecond: increment the previous random part so that ids stay ordered.
+    for (let i = 15; i >= 0; i--) {
+      if (lastRandom[i]! < 31) {
+        lastRandom[i]! += 1;
+        break;
+      }
+      lastRandom[i] = 0;
+    }
+  } else {
+    if (poolAt + 16 > POOL.length) {
+      randomFillSync(POOL);
+      poolAt = 0;
+    }
+    for (let i = 0; i < 16; i++) lastRandom[i] = POOL[poolAt + i]! & 31;
+    poolAt += 16;
+    lastTime = now;
+    lastTimePart = timePart(now);
+  }
+  let out = lastTimePart;
+  for (let i = 0; i < 16; i++) out += ALPHABET[lastRandom[i]!];
+  return out;
 }
 
 export type IdPrefix = 'f' | 'a' | 'v' | 'r' | 'k' | 'e' | 'i' | 'j';
