@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { BulwarkError } from '../core/index.ts';
-import { consume, type HashState, newHashState, pendingWord, wordBucket } from './hashing.ts';
+import {
+  consumeWeights,
+  type HashState,
+  newHashState,
+  pendingWeights,
+  resetHashState,
+  type WeightSum,
+  wordBucket,
+} from './hashing.ts';
 
 /** The committed weights file: int8-quantised weights over 2^bits hashed buckets. */
 export const LinearModelFile = z.object({
@@ -24,7 +32,9 @@ export interface LinearModel {
   id: string;
   mask: number;
   bias: number;
-  weights: Float32Array;
+  /** The committed int8 weights, scored as they are: weight i is `q[i] * scale`. */
+  q: Int8Array;
+  scale: number;
   threshold: number;
 }
 
@@ -37,9 +47,7 @@ export function fromFile(file: LinearModelFile): LinearModel {
       `model ${file.id}: expected ${dim} weights, found ${q.length}`,
     );
   }
-  const weights = new Float32Array(dim);
-  for (let i = 0; i < dim; i++) weights[i] = q[i]! * file.scale;
-  return { id: file.id, mask: dim - 1, bias: file.bias, weights, threshold: file.threshold };
+  return { id: file.id, mask: dim - 1, bias: file.bias, q, scale: file.scale, threshold: file.threshold };
 }
 
 /** Quantises float weights to int8 with one scale; a linear model loses almost nothing to it. */
@@ -99,40 +107,41 @@ export function sigmoid(z: number): number {
 export class LinearScorer {
   readonly model: LinearModel;
   private state: HashState = newHashState();
-  private sum = 0;
-  private n = 0;
-  private readonly add: (b: number) => void;
-  private pendSum = 0;
-  private readonly addPending: (b: number) => void;
+  private readonly acc: WeightSum = { sum: 0, n: 0 };
 
   constructor(model: LinearModel) {
     this.model = model;
-    const w = model.weights;
-    this.add = (b) => {
-      this.sum += w[b]!;
-    };
-    this.addPending = (b) => {
-      this.pendSum += w[b]!;
-    };
   }
 
   push(text: string): number {
-    this.n += consume(this.state, text, this.model.mask, this.add);
+    consumeWeights(this.state, text, this.model.mask, this.model.q, this.acc);
     return this.score();
   }
 
   score(): number {
-    this.pendSum = 0;
-    const pn = pendingWord(this.state, this.model.mask, this.addPending);
-    const n = this.n + pn;
-    if (n === 0) return sigmoid(this.model.bias);
-    return sigmoid(this.model.bias + (this.sum + this.pendSum) / Math.sqrt(n));
+    const m = this.model;
+    const pend = pendingWeights(this.state, m.mask, m.q);
+    const n = this.acc.n + pend.n;
+    if (n === 0) return sigmoid(m.bias);
+    return sigmoid(m.bias + ((this.acc.sum + pend.sum) * m.scale) / Math.sqrt(n));
   }
 }
 
+const scratchState = newHashState();
+const scratchAcc: WeightSum = { sum: 0, n: 0 };
+
 /** Probability that `text` belongs to the model's positive class. */
 export function scoreText(model: LinearModel, text: string): number {
-  return new LinearScorer(model).push(text);
+  // One shared state for whole texts (synchronous, never re-entered): no allocation per call.
+  const st = scratchState;
+  resetHashState(st);
+  scratchAcc.sum = 0;
+  scratchAcc.n = 0;
+  consumeWeights(st, text, model.mask, model.q, scratchAcc);
+  const pend = pendingWeights(st, model.mask, model.q);
+  const n = scratchAcc.n + pend.n;
+  if (n === 0) return sigmoid(model.bias);
+  return sigmoid(model.bias + ((scratchAcc.sum + pend.sum) * model.scale) / Math.sqrt(n));
 }
 
 /** The words and word pairs that pushed the score up most, for explanations. */
@@ -141,10 +150,10 @@ export function topWords(model: LinearModel, text: string, k = 5): { term: strin
   const seen = new Map<string, number>();
   for (let i = 0; i < words.length && i < 2000; i++) {
     const w = words[i]!;
-    seen.set(w, model.weights[wordBucket([w], model.mask)]!);
+    seen.set(w, model.q[wordBucket([w], model.mask)]! * model.scale);
     if (i > 0) {
       const pair = `${words[i - 1]} ${w}`;
-      seen.set(pair, model.weights[wordBucket([words[i - 1]!, w], model.mask)]!);
+      seen.set(pair, model.q[wordBucket([words[i - 1]!, w], model.mask)]! * model.scale);
     }
   }
   return [...seen.entries()]
