@@ -193,12 +193,13 @@ export const GatewayConfig = z
     events: z
       .object({
         queueSize: z.number().int().positive().default(20_000),
-        // 100 events take ~0.5 ms in SQLite (synchronous): a bounded pause for requests in flight.
         batchSize: z.number().int().positive().max(5000).default(100),
         flushIntervalMs: z.number().int().positive().default(250),
+        /** With SQLite, write events from a thread of their own (node:sqlite blocks the thread it runs on). */
+        thread: z.boolean().default(true),
       })
       .strict()
-      .default({ queueSize: 20_000, batchSize: 100, flushIntervalMs: 250 }),
+      .default({ queueSize: 20_000, batchSize: 100, flushIntervalMs: 250, thread: true }),
     routes: z.array(Route).default([]),
   })
   .strict()

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ExtractionConfig, extractionSettings } from './config.ts';
-import { createExtractionMonitor, textVector } from './extraction.ts';
+import { createExtractionMonitor, nearest, textVector } from './extraction.ts';
 
 function rng(seed: number) {
   let s = seed;
@@ -107,4 +107,18 @@ test('on LLM routes exact repeats (retries, cached prompts) are left out and rai
   for (let i = 0; i < 300 && !alarmed; i++)
     alarmed = Boolean(predict.observe('x', textVector(prompts[i % 4]!)));
   assert.equal(alarmed, false, 'four points repeated forever: every distance is zero, W is 1');
+});
+
+test('nearest-neighbour distance matches a plain scan, for any dimension count', () => {
+  const r = rng(7);
+  for (const dims of [1, 7, 8, 13, 64]) {
+    const history = Array.from({ length: 50 }, () => Float64Array.from({ length: dims }, r.g));
+    for (let q = 0; q < 20; q++) {
+      const v = Float64Array.from({ length: dims }, r.g);
+      let want = Number.POSITIVE_INFINITY;
+      for (const h of history) want = Math.min(want, h.reduce((s, x, i) => s + (x - v[i]!) ** 2, 0));
+      assert.ok(Math.abs(nearest(history, v) - want) < 1e-9 * Math.max(1, want), `dims ${dims}`);
+    }
+  }
+  assert.equal(nearest([], new Float64Array(4)), Number.POSITIVE_INFINITY);
 });

@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { BulwarkError, makeFinding, ulid, ValidationError } from '../core/index.ts';
 import { createGuard, DEFAULT_POLICY, type Guard, GuardPolicy } from '../guard/index.ts';
 import { createEventStore, type GatewayEvent } from '../store/events.ts';
+import { createEventWriterThread } from './event-writer.ts';
 import type { Store } from '../store/index.ts';
 import { authorise, createAuthenticator, type Principal } from './auth.ts';
 import {
@@ -191,14 +192,19 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       : {}),
   });
 
-  const events = opts.store ? createEventStore(opts.store.db) : undefined;
   const store = opts.store;
+  // SQLite blocks the thread that writes: events (one per request) go to a writer thread. Findings are
+  // rare (extraction alarms) and stay on the store's own connection.
+  const thread =
+    !opts.sink && store?.db.file && config.events.thread ? createEventWriterThread(store.db.file) : undefined;
+  const eventStore = store && !thread ? createEventStore(store.db) : undefined;
+  const writeEvents = thread ? thread.write : eventStore?.insertMany;
   const write =
     opts.sink ??
     (async (batch: Recorded[]) => {
       const ev = batch.flatMap((b) => (b.type === 'event' ? [b.event] : []));
       const fs = batch.flatMap((b) => (b.type === 'finding' ? [b.finding] : []));
-      if (events && ev.length) await events.insertMany(ev);
+      if (writeEvents && ev.length) await writeEvents(ev);
       if (store && fs.length) await store.findings.insertMany(fs);
     });
   const queue = createBatchQueue<Recorded>({
@@ -600,6 +606,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       await new Promise((r) => setImmediate(r));
       await new Promise((r) => setImmediate(r));
       await queue.drain();
+      await thread?.close();
       await Promise.all(runtimes.map((r) => r.upstream.close()));
       await limiter.close();
     },

@@ -6,6 +6,9 @@ export type Param = string | number | bigint | null;
 
 export interface Db {
   readonly dialect: 'sqlite' | 'postgres';
+  /** The SQLite database file (absent for PostgreSQL and in-memory SQLite): a second connection, such as
+   * the gateway's event-writer thread, opens it. */
+  readonly file?: string;
   all<T = Record<string, unknown>>(sql: string, params?: Param[]): Promise<T[]>;
   get<T = Record<string, unknown>>(sql: string, params?: Param[]): Promise<T | undefined>;
   run(sql: string, params?: Param[]): Promise<{ changes: number }>;

@@ -75,6 +75,7 @@ export function openSqlite(path: string): Db {
 
   return {
     dialect: 'sqlite',
+    ...(path !== ':memory:' ? { file: path } : {}),
     async all(sql, params) {
       await waitTurn();
       return direct.all(sql, params);

@@ -1,0 +1,26 @@
+// The event writer's thread: one SQLite connection, one transaction per batch (see event-writer.ts).
+import { parentPort, workerData } from 'node:worker_threads';
+import { createEventStore, type GatewayEvent } from '../store/events.ts';
+import { openSqlite } from '../store/sqlite.ts';
+
+const db = openSqlite((workerData as { file: string }).file);
+const events = createEventStore(db);
+const port = parentPort!;
+
+// Messages are handled one at a time, in order: a batch is committed before the next one starts.
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (m: { id: number; events: GatewayEvent[] } | { close: true }) => {
+  chain = chain.then(async () => {
+    if ('close' in m) {
+      await db.close();
+      port.close();
+      return;
+    }
+    try {
+      await events.insertMany(m.events);
+      port.postMessage({ id: m.id });
+    } catch (e) {
+      port.postMessage({ id: m.id, error: (e as Error).message });
+    }
+  });
+});
