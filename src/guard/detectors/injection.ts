@@ -4,6 +4,7 @@ import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
 import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
 import {
   CONTENT_RULES,
+  EMBEDDED_MULTILINGUAL_RULES,
   EMBEDDED_RULES,
   INJECTION_RULES,
   MULTILINGUAL_RULES,
@@ -23,7 +24,13 @@ import {
   systemPolicy,
 } from './context.ts';
 
-const ALL_RULES = [...INJECTION_RULES, ...MULTILINGUAL_RULES, ...PROBE_RULES, ...EMBEDDED_RULES];
+const ALL_RULES = [
+  ...INJECTION_RULES,
+  ...MULTILINGUAL_RULES,
+  ...PROBE_RULES,
+  ...EMBEDDED_RULES,
+  ...EMBEDDED_MULTILINGUAL_RULES,
+];
 const JAILBREAK_LABELS = new Set(['persona-jailbreak', 'no-restrictions']);
 const CONTENT_SCAN = [...ALL_RULES, ...CONTENT_RULES];
 const DIRECT_RULES = ALL_RULES.filter((r) => !JAILBREAK_LABELS.has(r.label));
