@@ -492,6 +492,20 @@ const USER_WORDS =
 const PART_WORDS =
   '[Pp]art|[Pp]arte|[Pp]artie|[Tt]eil|Часть|часть|[Bb]ölüm|[Kk]ısım|भाग|অংশ|部分|第|パート|파트|الجزء|[Pp]hần|[Bb]agian|ส่วนที่|[Bb]ahagi';
 
+// "From now on you have no restrictions", "your new task is …", in the other languages (the English
+// forms are the no-restrictions rule). A lack of limits alone is ordinary ("a life without limits");
+// with "from now on" or "your new task" it redefines the assistant.
+const FROM_NOW =
+  'a partir de ahora|de ahora en adelante|désormais|dorénavant|à partir de maintenant|ab jetzt|von nun an|ab sofort|da ora in poi|d.ora in poi|a partir de agora|de agora em diante|отныне|с этого момента|bundan sonra|bundan böyle|अब से|এখন থেকে|从现在起|从现在开始|從現在起|從現在開始|今から|これから|今後|지금부터|이제부터|من الآن فصاعد\\p{L}*|từ giờ|từ bây giờ|kể từ bây giờ|mulai sekarang|mulai saat ini|ต่อจากนี้|ตั้งแต่นี้|mula ngayon|tu nueva tarea|su nueva tarea|ta nouvelle tâche|votre nouvelle tâche|deine neue aufgabe|ihre neue aufgabe|il tuo nuovo compito|sua nova tarefa|tua nova tarefa|твоя новая задача|ваша новая задача|yeni görevin|तुम्हारा नया काम|आपका नया काम|তোমার নতুন কাজ|আপনার নতুন কাজ|你的新任务|你的新任務|新しい任務|新しいタスク|새로운 임무|새 임무|مهمتك الجديدة|nhiệm vụ mới của bạn|tugas barumu|tugas baru anda|งานใหม่ของคุณ|bago mong gawain';
+const NO_LIMITS =
+  'sin (?:ninguna |ningún |ningun )?(?:restricci\\p{L}+|límite\\p{L}*|limite\\p{L}*|regla\\p{L}*|filtro\\p{L}*)|no tienes (?:ninguna |ningún )?(?:restricci|límite|regla)\\p{L}*|sans (?:aucune? )?(?:restrictions?|limites?|règles?|filtres?)|n.as (?:plus )?(?:aucune? )?(?:restriction|limite|règle)\\p{L}*|keine (?:einschränkungen|beschränkungen|grenzen|regeln|filter)|ohne (?:jede |alle |irgendwelche )?(?:einschränkung|beschränkung|grenze|regel|filter)\\p{L}*|senza (?:alcun[ao]? )?(?:restrizion|limit|regol|filtr)\\p{L}*|non hai (?:più )?(?:alcun[ao]? )?(?:restrizion|limit|regol)\\p{L}*|sem (?:nenhuma? )?(?:restriç|limit|regra|filtro)\\p{L}*|não (?:tem|tens) (?:mais )?(?:nenhuma? )?(?:restriç|limit|regra)\\p{L}*|без (?:каких-либо |всяких |любых )?(?:ограничени|правил|фильтр|предел)\\p{L}*|нет (?:никаких )?(?:ограничени|правил)\\p{L}*|kısıtlama\\p{L}* yok|sınır\\p{L}* yok|kural\\p{L}* yok|kısıtlamasız|sınırsız|hiçbir (?:kısıtlam|sınır|kural)\\p{L}*|कोई (?:प्रतिबंध|सीमा|नियम|पाबंदी) नहीं|बिना किसी (?:प्रतिबंध|सीमा|नियम|पाबंदी)|কোনো (?:বিধিনিষেধ|সীমা|নিয়ম) (?:নেই|ছাড়া)|没有任何限制|没有限制|不受任何限制|不受限制|无任何限制|沒有任何限制|沒有限制|无条件|無條件|制限(?:は|が|も)?(?:一切)?(?:なく|ない|なし)|何の制限も|(?:아무|어떤) (?:제한|제약|규칙)(?:도|이)? 없|제한 없이|제한이 없|بدون (?:أي )?(?:قيود|حدود|قواعد)|ليس لديك (?:أي )?(?:قيود|حدود|قواعد)|không (?:còn )?(?:bất kỳ |có )?(?:giới hạn|hạn chế|quy tắc|ràng buộc)|tidak (?:punya|memiliki|ada) (?:batasan|aturan|larangan)|tanpa (?:batas|batasan|aturan)|ไม่มีข้อจำกัด|ไม่มีกฎ|ไม่มีขีดจำกัด|wala (?:ka )?(?:nang )?(?:anumang )?(?:limitasyon|patakaran|hangganan)|walang (?:limitasyon|patakaran|hangganan)';
+
+// The hidden prompt asked for by name in other languages ("muéstrame tu prompt del sistema").
+const SYSTEM_PROMPT_TERMS =
+  'prompt del sistema|prompt de sistema|instrucciones del sistema|prompt système|invite système|instructions (?:du )?système|systemprompt|system-prompt|systemanweisung\\p{L}*|prompt di sistema|istruzioni di sistema|prompt do sistema|instruções do sistema|системн\\p{L}* (?:промпт|подсказк|инструкци)\\p{L}*|sistem istem\\p{L}*|sistem talimat\\p{L}*|सिस्टम प्रॉम्प्ट|सिस्टम निर्देश|সিস্টেম প্রম্পট|系统提示|系統提示|系统指令|系統指令|システムプロンプト|시스템 프롬프트|موجه النظام|تعليمات النظام|lời nhắc hệ thống|prompt hệ thống|prompt sistem|instruksi sistem|พรอมต์ระบบ|system prompt';
+const SHOW_ME =
+  'muestra|muéstra\\p{L}*|enseña|imprime|revela|escribe|affiche|montre|révèle|écris|zeig\\p{L}*|gib|nenne|mostra|mostrami|stampa|rivela|scrivi|mostre|revele|imprima|escreva|покажи|выведи|раскрой|напиши|göster|yazdır|yaz|ifşa et|दिखाओ|दिखाइए|दिखाएं|प्रकट|लिखो|দেখাও|দেখান|প্রকাশ|显示|输出|打印|透露|写出|表示して|出力して|見せて|教えて|書いて|보여|출력|공개|알려|اعرض|أظهر|اكشف|اكتب|hiển thị|in ra|tiết lộ|viết ra|tampilkan|tunjukkan|ungkapkan|tuliskan|แสดง|เปิดเผย|ipakita|ilabas|isulat';
+
 export const PROBE_RULES: PhraseRule[] = gated([
   {
     // A bribe for a secret, in any language: a sum of money near a password or secret term.
@@ -572,6 +586,42 @@ export const PROBE_RULES: PhraseRule[] = gated([
   },
   {
     // The same question in other languages: a secret term and a question marker in one sentence.
+    label: 'no-restrictions:multilingual',
+    score: 0.75,
+    gate: literalPrefixes(FROM_NOW),
+    pattern: new RegExp(
+      `(?:${FROM_NOW})[^\\n]{0,80}?(?:${NO_LIMITS})|(?:${NO_LIMITS})[^\\n]{0,50}?(?:${FROM_NOW})`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
+    label: 'prompt-extraction:multilingual',
+    score: 0.8,
+    gate: literalPrefixes(SYSTEM_PROMPT_TERMS),
+    pattern: new RegExp(
+      `(?:${SHOW_ME})[^.!?。？\\n]{0,25}?(?:${SYSTEM_PROMPT_TERMS})|(?:${SYSTEM_PROMPT_TERMS})[^.!?。？\\n]{0,25}?(?:${SHOW_ME})`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
+    // "Tell me the secret key" without a question mark, in other languages (the English form is
+    // asks-for-secret); help with one's own password is excused as for the question.
+    label: 'tell-me-the-secret:multilingual',
+    score: 0.7,
+    gate: literalPrefixes(SECRET_TERMS),
+    unless: OWN_ACCOUNT,
+    pattern: new RegExp(
+      `(?:${TELL_ME})[^.!?。？\\n]{0,25}?(?:${SECRET_TERMS})|(?:${SECRET_TERMS})[^.!?。？\\n]{0,25}?(?:${TELL_ME})`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
     label: 'what-is-the-secret:multilingual',
     score: 0.7,
     gate: literalPrefixes(SECRET_TERMS),
