@@ -8,7 +8,10 @@ benign/*: controls made with the real libraries (Debian python3-torch, python3-s
 python3-numpy, python3-h5py, python3-onnx, python3-lz4); safetensors and GGUF are written byte by byte. Keras is not
 packaged in Debian, so Keras-format files are written with h5py/zipfile in Keras's own layout.
 
-Run: /usr/bin/python3 scripts/gen-scan-samples.py   (CI uses the committed files; no Python needed)
+containers/*: fixtures for Bulwark's own 7z, bz2 and HDF5 readers (python3-py7zr, bz2, python3-h5py);
+`--containers` writes only these.
+
+Run: /usr/bin/python3 scripts/gen-scan-samples.py [--containers]   (CI uses the committed files; no Python needed)
 """
 import base64
 import bz2
@@ -615,7 +618,73 @@ def gen_benign():
     write('benign', 'torch_in_tar.tar', tar_of({'model/weights.pt': tsave(net.state_dict())}), 'control', 'clean')
 
 
+def gen_containers():
+    """containers/: decoder fixtures (not in the manifest) for Bulwark's own 7z, bz2 and HDF5 readers.
+
+    7z archives are written by Debian's python3-py7zr with every coder it supports, around one member
+    whose pickle calls os.system with the marker command; bz2 streams by Python's bz2; HDF5 files with
+    dense attribute storage (an attribute over 64 KiB) by python3-h5py.
+    """
+    import tempfile
+    import h5py
+    import py7zr
+    out = os.path.join(ROOT, 'containers')
+    os.makedirs(out, exist_ok=True)
+    payload = call4('os', 'system', MARK)
+    with tempfile.TemporaryDirectory() as tmp:
+        src = os.path.join(tmp, 'm')
+        os.makedirs(os.path.join(src, 'sub'))
+        files = {'model.pkl': payload, 'readme.txt': b'hello 7z\n' * 100,
+                 # E8 00 00 00 00: x86 CALLs the BCJ filter rewrites
+                 'sub/data.bin': bytes(range(256)) * 16 + b'\xe8\x00\x00\x00\x00' * 50, 'empty.txt': b''}
+        for name, data in files.items():
+            with open(os.path.join(src, name), 'wb') as f:
+                f.write(data)
+        coders = {
+            'lzma2': [{'id': py7zr.FILTER_LZMA2, 'preset': 7}],
+            'lzma': [{'id': py7zr.FILTER_LZMA}],
+            'bzip2': [{'id': py7zr.FILTER_BZIP2}],
+            'deflate': [{'id': py7zr.FILTER_DEFLATE}],
+            'copy': [{'id': py7zr.FILTER_COPY}],
+            'bcj-lzma2': [{'id': py7zr.FILTER_X86}, {'id': py7zr.FILTER_LZMA2}],
+            'delta-lzma': [{'id': py7zr.FILTER_DELTA}, {'id': py7zr.FILTER_LZMA}],
+        }
+        for name, filters in coders.items():
+            with py7zr.SevenZipFile(os.path.join(out, f'{name}.7z'), 'w', filters=filters) as z:
+                z.writeall(src, 'm')
+        for name, hdr in (('aes', False), ('aes-header', True)):
+            with py7zr.SevenZipFile(os.path.join(out, f'{name}.7z'), 'w', password='bulwark', header_encryption=hdr) as z:
+                z.writeall(src, 'm')
+    with open(os.path.join(out, 'members.json'), 'w') as f:
+        json.dump({f'm/{k}': base64.b64encode(v).decode() for k, v in files.items()}, f, indent=1)
+    # bz2: 64 MiB of zeros in a few hundred bytes (the run-length stage expands each block ~45x), and
+    # two streams back to back followed by trailing bytes.
+    with open(os.path.join(out, 'zeros-64m.bz2'), 'wb') as f:
+        f.write(bz2.compress(b'\0' * (64 << 20), 9))
+    with open(os.path.join(out, 'two-streams.bz2'), 'wb') as f:
+        f.write(bz2.compress(payload) + bz2.compress(b'second stream\n' * 1000, 1) + b'trailing bytes')
+    # HDF5 dense attributes: Keras's model_config over 64 KiB lands in a fractal heap indexed by a v2
+    # B-tree (attribute messages are limited to 64 KiB); the Lambda layer sits at the end of it.
+    code = base64.b64encode(marshal.dumps(compile(MARK_PY, '<lambda>', 'eval'))).decode()
+    lam = {'class_name': 'Lambda', 'config': {'name': 'lam', 'function': [code, None, None], 'function_type': 'lambda', 'module': None}}
+    pad = [{'class_name': 'Dense', 'config': {'name': f'dense_{i}', 'units': 2, 'activation': 'linear', 'use_bias': True}} for i in range(900)]
+    for name, layers in (('keras-dense-attrs-lambda.h5', pad + [lam]), ('keras-dense-attrs-clean.h5', pad)):
+        cfg = json.dumps({'class_name': 'Sequential', 'config': {'name': 'seq', 'layers': layers}})
+        assert len(cfg) > 65536
+        with h5py.File(os.path.join(out, name), 'w', libver='latest') as f:
+            f.attrs['keras_version'] = '2.11.0'
+            f.attrs['backend'] = 'tensorflow'
+            f.attrs['model_config'] = cfg
+            for i in range(12):
+                f.attrs[f'note_{i}'] = f'attribute {i}'
+            f.create_group('model_weights')
+    print(f'containers in {out}', file=sys.stderr)
+
+
 if __name__ == '__main__':
+    gen_containers()
+    if sys.argv[1:] == ['--containers']:
+        sys.exit(0)
     gen_malicious()
     gen_benign()
     with open(os.path.join(ROOT, 'manifest.json'), 'w') as f:

@@ -34,6 +34,9 @@ export interface Hit {
   evidence?: Record<string, unknown>;
 }
 
+/** Thrown by a decoder's tick once the file's time budget is spent: the caller reports a limit finding. */
+export class TimeLimit extends Error {}
+
 /** Collects the findings of one top-level file and carries its budget. */
 export class ScanContext {
   readonly findings: Finding[] = [];
@@ -82,6 +85,20 @@ export class ScanContext {
       return false;
     }
     return true;
+  }
+
+  /** For long-running decoders: throws TimeLimit once the deadline has passed. */
+  readonly tick = (): void => {
+    if (Date.now() > this.deadline) throw new TimeLimit(`time limit (${this.limits.timeMs} ms) reached`);
+  };
+
+  /** The limit finding for a TimeLimit caught at `member`. */
+  timeLimitReached(member: string | undefined, what: string): void {
+    this.add('scan.file.limit-reached', {
+      member,
+      title: `${what} did not decode within the time limit (${this.limits.timeMs} ms)`,
+      evidence: { limit: 'timeMs' },
+    });
   }
 
   timeLeft(member: string): boolean {

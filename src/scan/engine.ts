@@ -1,9 +1,9 @@
 import { crc32 } from 'node:zlib';
 import { type Codec, decompress, ExpandLimit } from './containers/compress.ts';
-import { readSevenZip } from './containers/sevenz.ts';
+import { readSevenZip, SevenZError } from './containers/sevenz.ts';
 import { listTar } from './containers/tar.ts';
 import { listZip, unsafePath, type ZipEntry } from './containers/zip.ts';
-import { joinMember, ScanContext } from './context.ts';
+import { joinMember, ScanContext, TimeLimit } from './context.ts';
 import { parseNpyHeader } from './formats/npy.ts';
 import { scanPickleStream } from './pickle/analyze.ts';
 import { type Kind, sniff } from './sniff.ts';
@@ -22,8 +22,6 @@ function startsWith(b: Uint8Array, sig: number[]): boolean {
   for (let i = 0; i < sig.length; i++) if (b[i] !== sig[i]) return false;
   return true;
 }
-
-class SevenZipTimeout extends Error {}
 
 export interface SourceHint {
   name: string;
@@ -254,8 +252,9 @@ async function scanCompressed(
   } else codec = kind === 'lzma' ? 'lzma-alone' : (kind as Codec);
   let out: Uint8Array;
   try {
-    out = await decompress(codec, payload, budget(ctx));
+    out = await decompress(codec, payload, budget(ctx), ctx.tick);
   } catch (e) {
+    if (e instanceof TimeLimit) return ctx.timeLimitReached(member, `${kind} stream`);
     if (e instanceof ExpandLimit) {
       ctx.add('scan.file.limit-reached', {
         member,
@@ -288,28 +287,15 @@ async function scanSevenZ(
   ctx.formats.add('7z');
   const data = inMemoryOrLimit(ctx, src, member, '7z archive');
   if (!data) return;
-  let members: Awaited<ReturnType<typeof readSevenZip>>;
+  let members: ReturnType<typeof readSevenZip>;
   try {
-    // The 7z decoder is a dependency: on some corrupted LZMA2 data its promise never settles, so the
-    // scan's own deadline is raced against it.
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SevenZipTimeout()), Math.max(1, ctx.deadline - Date.now()));
+    members = readSevenZip(data, {
+      maxMembers: ctx.limits.maxMembers,
+      maxTotal: budget(ctx),
+      tick: ctx.tick,
     });
-    try {
-      members = await Promise.race([readSevenZip(data, ctx.limits.maxMembers, budget(ctx)), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
   } catch (e) {
-    if (e instanceof SevenZipTimeout) {
-      ctx.add('scan.file.limit-reached', {
-        member,
-        title: `7z archive did not decode within the time limit (${ctx.limits.timeMs} ms)`,
-        evidence: { limit: 'timeMs' },
-      });
-      return;
-    }
+    if (e instanceof TimeLimit) return ctx.timeLimitReached(member, '7z archive');
     if (e instanceof ExpandLimit) {
       ctx.add('scan.file.limit-reached', {
         member,
@@ -319,7 +305,7 @@ async function scanSevenZ(
       return;
     }
     const msg = (e as Error).message ?? String(e);
-    if (/encrypt|password|aes/i.test(msg))
+    if (e instanceof SevenZError && e.encrypted)
       ctx.add('scan.archive.encrypted', { member, title: `7z archive is encrypted: ${msg}` });
     else ctx.add('scan.file.unparseable', { member, title: `7z archive could not be read: ${msg}` });
     return;
@@ -494,7 +480,7 @@ async function memberBytes(
     });
     return undefined;
   }
-  const out = await decompress(codec, comp, budget(ctx));
+  const out = await decompress(codec, comp, budget(ctx), ctx.tick);
   if (!ctx.expand(out.length, name)) return undefined;
   return new MemSource(out);
 }
@@ -568,6 +554,7 @@ async function scanZip(
     try {
       body = await memberBytes(ctx, src, e, name);
     } catch (err) {
+      if (err instanceof TimeLimit) return ctx.timeLimitReached(name, 'zip member');
       if (err instanceof ExpandLimit) {
         ctx.add('scan.file.limit-reached', {
           member: name,

@@ -52,8 +52,16 @@ async function drain(stream: Transform, data: Uint8Array, max: number): Promise<
   return Buffer.concat(chunks);
 }
 
-/** Decompresses `data` with at most `max` bytes of output; throws ExpandLimit past that. */
-export async function decompress(codec: Codec, data: Uint8Array, max: number): Promise<Uint8Array> {
+/**
+ * Decompresses `data` with at most `max` bytes of output; throws ExpandLimit past that. `tick` is
+ * called periodically by Bulwark's own decoders (bz2, LZMA) and throws to stop them (a deadline).
+ */
+export async function decompress(
+  codec: Codec,
+  data: Uint8Array,
+  max: number,
+  tick?: () => void,
+): Promise<Uint8Array> {
   switch (codec) {
     case 'deflate-raw':
       return zlibBounded(inflateRawSync, data, max);
@@ -63,11 +71,8 @@ export async function decompress(codec: Codec, data: Uint8Array, max: number): P
       return zlibBounded(gunzipSync, data, max);
     case 'lz4':
       return (await import('./lz4.ts')).decodeLz4Frames(data, max);
-    case 'bz2': {
-      // @ts-expect-error unbzip2-stream ships no type declarations
-      const mod = (await import('unbzip2-stream')) as unknown as { default: () => Transform };
-      return drain(mod.default(), data, max);
-    }
+    case 'bz2':
+      return (await import('./bzip2.ts')).decodeBzip2(data, { max, ...(tick ? { tick } : {}) });
     case 'xz': {
       const xz = await xzCompat();
       return drain(xz.createXZDecoder() as unknown as Transform, data, max);
@@ -82,30 +87,20 @@ export async function decompress(codec: Codec, data: Uint8Array, max: number): P
       const unknown = lo === 0xffffffff && hi === 0xffffffff;
       const size = unknown ? -1 : hi * 2 ** 32 + lo;
       if (size > max) throw new ExpandLimit(max);
-      return lzmaRaw(props, data.subarray(13), size, max);
+      return (await import('./lzma.ts')).decodeLzma(props, data.subarray(13), size, {
+        max,
+        ...(tick ? { tick } : {}),
+      });
     }
     case 'lzma-zip': {
       // Zip method 14: 2-byte version, 2-byte props size, props, raw LZMA (end marker).
       if (data.length < 9) throw new Error('zip LZMA header is truncated');
       const plen = data[2]! | (data[3]! << 8);
-      return lzmaRaw(data.subarray(4, 4 + plen), data.subarray(4 + plen), -1, max);
+      if (4 + plen > data.length) throw new Error('zip LZMA properties are truncated');
+      return (await import('./lzma.ts')).decodeLzma(data.subarray(4, 4 + plen), data.subarray(4 + plen), -1, {
+        max,
+        ...(tick ? { tick } : {}),
+      });
     }
   }
-}
-
-async function lzmaRaw(props: Uint8Array, body: Uint8Array, size: number, max: number): Promise<Uint8Array> {
-  const xz = await xzCompat();
-  const chunks: Buffer[] = [];
-  let total = 0;
-  const sink = {
-    write(b: Buffer) {
-      total += b.length;
-      if (total > max) throw new ExpandLimit(max);
-      chunks.push(Buffer.from(b));
-    },
-  };
-  // An unknown size (-1) decodes to the end marker; the sink enforces the budget.
-  const out = xz.decodeLzma(Buffer.from(body), Buffer.from(props), size < 0 ? max + 1 : size, sink);
-  if (typeof out !== 'number') return out;
-  return Buffer.concat(chunks);
 }
