@@ -36,21 +36,54 @@ const ANSWER = JSON.stringify({
   usage: { prompt_tokens: 230, completion_tokens: 14, total_tokens: 244 },
 });
 
-function prompt1k(): string {
-  const s =
-    'Please summarise the following notes about our quarterly planning meeting. We discussed the roadmap for the search feature, the hiring plan for the platform team, and the budget for the conference season. ';
-  let out = '';
-  while (out.length + s.length <= 1024) out += s;
-  return (out + s).slice(0, 1024);
+// Every request carries a different prompt, so that nothing that remembers an earlier request (a detector
+// cache, the extraction monitor's history) makes a guarded target look cheaper than a stream of new
+// prompts would. Prompts are ordinary prose (sentences drawn from a fixed set by a seeded generator): random
+// tokens would send every request down the secret scanners' and decoders' slow paths, which is not what
+// most traffic looks like.
+const SENTENCES = [
+  'Please summarise the following notes about our quarterly planning meeting.',
+  'We discussed the roadmap for the search feature and the hiring plan for the platform team.',
+  'The budget for the conference season was approved with two changes.',
+  'Marketing asked for a clearer launch date for the mobile release.',
+  'Support tickets fell by a fifth after the new help centre went live.',
+  'The data team will move the nightly reports to the new warehouse in March.',
+  'Finance wants a forecast of cloud costs for the next two quarters.',
+  'Two customers asked for single sign-on and an audit export.',
+  'The design review for the onboarding flow is scheduled for next week.',
+  'Legal reviewed the updated terms and found no blocking issues.',
+  'Engineering proposed to retire the old billing service by the end of the year.',
+  'The sales team closed three new accounts in the northern region.',
+  'We agreed to hold a retrospective after the release.',
+  'Action items were assigned to the product, design and operations leads.',
+  'Please keep the summary short and list the decisions first.',
+  'Highlight any risks to the schedule and who owns them.',
+];
+
+function promptBodies(count: number): string[] {
+  let seed = 12345;
+  const next = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff;
+    return seed;
+  };
+  const bodies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let text = `Meeting notes, week ${(i % 52) + 1}, item ${i}. `;
+    while (text.length < 1024) text += `${SENTENCES[next() % SENTENCES.length]} `;
+    bodies.push(
+      JSON.stringify({
+        model: 'bench',
+        messages: [
+          { role: 'system', content: 'You are a helpful assistant.' },
+          { role: 'user', content: text.slice(0, 1024) },
+        ],
+      }),
+    );
+  }
+  return bodies;
 }
 
-const BODY = JSON.stringify({
-  model: 'bench',
-  messages: [
-    { role: 'system', content: 'You are a helpful assistant.' },
-    { role: 'user', content: prompt1k() },
-  ],
-});
+const BODIES = promptBodies(4096);
 
 function listen(server: ReturnType<typeof createServer>): Promise<number> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
@@ -174,16 +207,24 @@ async function load(
   opts: { duration: number; rate?: number; connections?: number },
 ): Promise<Load> {
   const times: number[] = [];
+  let sent = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
     const instance = autocannon(
       {
         url: `${url}/v1/chat/completions`,
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-        body: BODY,
         connections: opts.connections ?? CONNECTIONS,
         duration: opts.duration,
         ...(opts.rate ? { overallRate: opts.rate } : {}),
+        requests: [
+          {
+            setupRequest: (req: autocannon.Request) => {
+              req.body = BODIES[sent++ & (BODIES.length - 1)];
+              return req;
+            },
+          },
+        ],
       },
       (err, res) => (err ? reject(err) : resolve(res)),
     );
@@ -375,7 +416,8 @@ async function main() {
             latencyConnections: LATENCY_CONNECTIONS,
             durationS: DURATION,
             fixedRate: rate,
-            promptBytes: Buffer.byteLength(JSON.parse(BODY).messages[1].content),
+            promptBytes: Buffer.byteLength(JSON.parse(BODIES[0]!).messages[1].content),
+            distinctPrompts: BODIES.length,
           },
           ...summary,
           results: out,

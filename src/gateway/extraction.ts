@@ -12,7 +12,9 @@ export interface ExtractionSignal {
 }
 
 interface ClientState {
-  history: Float64Array[];
+  /** The last `window` query vectors, end to end in one array (a ring; `count` of them filled). */
+  history: Float64Array | undefined;
+  count: number;
   next: number;
   distances: number[];
   /** Per dimension, per bin: how many queries fell there (coverage and entropy signals). */
@@ -38,7 +40,8 @@ export function createExtractionMonitor(config: ExtractionSettings, now: () => n
     if (!s) {
       if (clients.size > 100_000) clients.clear();
       s = {
-        history: [],
+        history: undefined,
+        count: 0,
         next: 0,
         distances: [],
         bins: undefined,
@@ -63,26 +66,37 @@ export function createExtractionMonitor(config: ExtractionSettings, now: () => n
     observe(id: string, vec: Float64Array, bins?: number[]): ExtractionSignal | undefined {
       const s = state(id);
       s.queries++;
+      const dims = vec.length;
+      if (!s.history || s.history.length % dims !== 0) {
+        // Grown by doubling up to the window: most clients send a handful of queries, not a window's worth.
+        s.history = new Float64Array(Math.min(config.window, 16) * dims);
+        s.count = 0;
+        s.next = 0;
+      } else if (s.count === s.history.length / dims && s.count < config.window) {
+        const grown = new Float64Array(Math.min(config.window, s.count * 2) * dims);
+        grown.set(s.history);
+        s.history = grown;
+      }
       // The first queries' nearest neighbours are far by construction; they would skew D for everyone.
-      if (s.history.length >= WARMUP) {
-        const min = nearest(s.history, vec);
+      if (s.count >= WARMUP) {
+        const min = nearest(s.history, s.count, vec);
         // √distance: nearest-neighbour distances of benign traffic are right-skewed (Weibull-like); the
         // root brings them close to normal, while extraction's mix of tiny steps and jumps stays far off.
         if (min > 1e-12 || !config.skipRepeats) s.distances.push(Math.sqrt(Math.sqrt(min)));
         if (s.distances.length > config.window) s.distances.shift();
       }
-      if (s.history.length < config.window) s.history.push(vec);
-      else {
-        s.history[s.next] = vec;
-        s.next = (s.next + 1) % config.window;
-      }
+      s.history.set(vec, s.next * dims);
+      s.next = (s.next + 1) % config.window;
+      if (s.count < config.window) s.count++;
       if (bins) {
         if (!s.bins) s.bins = new Uint32Array(bins.length * BINS);
         for (let i = 0; i < bins.length; i++) s.bins[i * BINS + Math.min(BINS - 1, Math.max(0, bins[i]!))]!++;
       }
       if (s.alarmed || s.distances.length < config.minSamples) return undefined;
       // The test costs O(n log n); running it every few queries is enough to catch an attack early.
-      if (s.distances.length % 5 !== 0) return undefined;
+      // Counted in queries: once the window is full the distance set stops growing, and a test on its
+      // length would then run on every query.
+      if (s.queries % 5 !== 0) return undefined;
       let signal: ExtractionSignal | undefined;
       const sw = shapiroWilk(s.distances);
       if (sw.w < config.threshold)
@@ -106,32 +120,33 @@ export function createExtractionMonitor(config: ExtractionSettings, now: () => n
 export type ExtractionMonitor = ReturnType<typeof createExtractionMonitor>;
 
 /**
- * Squared distance from `vec` to its nearest neighbour in `history`. This runs on every request over a
- * window of up to thousands of vectors: four lanes at a time, and a candidate is dropped as soon as its
- * partial sum passes the best so far (checked every eight dimensions, not on every one).
+ * Squared distance from `vec` to its nearest neighbour among the first `count` vectors stored end to end
+ * in `history`. This runs on every request over a window of up to thousands of vectors: one contiguous
+ * array, eight lanes at a time, and a candidate is dropped as soon as its partial sum passes the best so
+ * far (checked every eight dimensions, not on every one).
  */
-export function nearest(history: Float64Array[], vec: Float64Array): number {
+export function nearest(history: Float64Array, count: number, vec: Float64Array): number {
   let min = Number.POSITIVE_INFINITY;
   const n = vec.length;
   const blocks = n - (n % 8);
-  for (let k = 0; k < history.length; k++) {
-    const h = history[k]!;
+  for (let k = 0, base = 0; k < count; k++, base += n) {
     let d = 0;
     let i = 0;
     for (; i < blocks && d < min; i += 8) {
-      const a = vec[i]! - h[i]!;
-      const b = vec[i + 1]! - h[i + 1]!;
-      const c = vec[i + 2]! - h[i + 2]!;
-      const e = vec[i + 3]! - h[i + 3]!;
-      const f = vec[i + 4]! - h[i + 4]!;
-      const g = vec[i + 5]! - h[i + 5]!;
-      const x = vec[i + 6]! - h[i + 6]!;
-      const y = vec[i + 7]! - h[i + 7]!;
+      const o = base + i;
+      const a = vec[i]! - history[o]!;
+      const b = vec[i + 1]! - history[o + 1]!;
+      const c = vec[i + 2]! - history[o + 2]!;
+      const e = vec[i + 3]! - history[o + 3]!;
+      const f = vec[i + 4]! - history[o + 4]!;
+      const g = vec[i + 5]! - history[o + 5]!;
+      const x = vec[i + 6]! - history[o + 6]!;
+      const y = vec[i + 7]! - history[o + 7]!;
       d += a * a + b * b + c * c + e * e + f * f + g * g + x * x + y * y;
     }
     if (d >= min) continue;
     for (; i < n; i++) {
-      const a = vec[i]! - h[i]!;
+      const a = vec[i]! - history[base + i]!;
       d += a * a;
     }
     if (d < min) min = d;
