@@ -3,6 +3,7 @@
 // say where a text came from. Nothing here is copied into the repository.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { documentSegments } from '../src/guard/detectors/classify.ts';
 
 export interface Row {
   text: string;
@@ -503,12 +504,6 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-function windows(text: string, size: number): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < text.length && out.length < 4; i += size) out.push(text.slice(i, i + size));
-  return out;
-}
-
 export interface Corpus {
   pos: Row[];
   neg: Row[];
@@ -520,37 +515,48 @@ export interface Corpus {
  */
 export function trainingCorpora(
   root: string,
-  seed: number,
-): { injection: Corpus; indirect: Corpus; harmful: Corpus } {
+  // No random draws are left in the corpora (the indirect positives are no longer sampled); the seed
+  // stays in the signature for the callers that pass one.
+  _seed: number,
+): { injection: Corpus; indirect: Corpus & { docs: Row[] }; harmful: Corpus } {
   const attacks = injectionAttacks(root);
   const benign = benignPrompts(root);
   const docs = benignDocuments(root);
   const harmful = harmfulRequests(root);
-  const rand = mulberry32(seed + 1);
   // Plain harmful requests are not injections: as negatives they teach the injection model to look at
   // the wrapper (template, suffix, override) rather than at the topic.
   // Long benign text (answers, e-mails) too, so that length and prose style are not taken for attacks.
   const injection = { pos: attacks, neg: [...benign, ...harmful, ...docs.filter((_, i) => i % 2 === 1)] };
 
-  // Indirect: attacks hidden inside third-party documents, scored chunk by chunk like the detector does.
-  const shortAttacks = [
-    ...bipiaAttacks(root, 'train'),
-    ...attacks.filter((r) => r.text.length < 400).map((r) => r.text),
+  // Indirect: the model reads a document one segment (a sentence or a line, ~300 characters) at a time
+  // and the worst segment wins, so it learns what a planted instruction looks like on its own:
+  // positives are instructions addressed to an assistant — BIPIA's training attacks, short injection
+  // attacks, and the task prompts people send to assistants ("Write a function that …", "Translate …"),
+  // since a task for the model inside third-party content is what an indirect injection is;
+  // negatives are the segments of e-mails, answers, tables and code. Whole documents are kept for the
+  // threshold, which is set on held-out documents (the detector scores documents, not segments).
+  const TASK_SOURCES = new Set([
+    'gpteacher/codegen-instruct.json',
+    'gpteacher/toolformer-dedupe-only-dataset.json',
+    'self-instruct',
+    'mt-bench',
+    'arena-hard',
+  ]);
+  const indirectPos: Row[] = [
+    ...rows('bipia/train-attacks', bipiaAttacks(root, 'train')),
+    ...attacks.filter((r) => r.text.length < 300).map((r) => ({ ...r, source: `${r.source}(short)` })),
+    ...benign
+      .filter((r) => TASK_SOURCES.has(r.source))
+      .flatMap((r) => documentSegments(r.text, 1).map((text) => ({ text, source: `${r.source}(task)` }))),
   ];
-  const docPos: Row[] = [];
-  const docNeg: Row[] = [];
-  docs.forEach((d, i) => {
-    for (const w of windows(d.text, 1200)) docNeg.push({ text: w, source: d.source });
-    if (i % 2 === 0) {
-      const a = shortAttacks[Math.floor(rand() * shortAttacks.length)]!;
-      docPos.push({
-        text: insertAttack(d.text.slice(0, 1000), a, i % 3),
-        source: `${d.source}+attack`,
-        group: normKey(a),
-      });
-    }
-  });
-  const indirect = { pos: docPos, neg: [...docNeg, ...benign.filter((_, i) => i % 6 === 0)] };
+  const indirectNeg: Row[] = docs.flatMap((d) =>
+    documentSegments(d.text, 40).map((text) => ({
+      text,
+      source: d.source,
+      group: `doc:${normKey(d.text).slice(0, 80)}`,
+    })),
+  );
+  const indirect = { pos: indirectPos, neg: indirectNeg, docs };
 
   const xs = xstest(root).filter((r) => r.half === 'train');
   const harmfulCorpus = {

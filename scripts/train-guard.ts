@@ -4,12 +4,14 @@
 // seed give the same weights. Writes src/guard/models/*.json and src/guard/models/MODEL_CARD.md.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { documentSegments } from '../src/guard/detectors/classify.ts';
 import { featureBuckets } from '../src/guard/hashing.ts';
 import { toFile } from '../src/guard/linear.ts';
 import {
   dataRoot,
   evalSets,
   evalTexts,
+  insertAttack,
   mulberry32,
   normKey,
   type Row,
@@ -165,18 +167,46 @@ function pickThreshold(m: ReturnType<typeof fit>, prep: Prepared, maxFpr: number
   return { threshold, recall, fpr, calFpr, valPos: poss.length, valNeg: negs.length, calNeg: cal.length };
 }
 
+/**
+ * The indirect model scores documents by their worst segment, so its threshold is a document-level
+ * one: the (1 - maxFpr) quantile of the worst-segment scores of documents whose segments were all
+ * held out (validation groups are documents); its recall is measured on those documents with one of
+ * the validation split's positives inserted at the start, middle or end.
+ */
+function pickDocumentThreshold(m: ReturnType<typeof fit>, prep: Prepared, docs: Row[], maxFpr: number) {
+  const worst = (t: string) => Math.max(0, ...documentSegments(t).map((s) => score(m, s)));
+  const valGroups = new Set(prep.val.filter((s) => !s.y).map((s) => s.group));
+  const valDocs = docs.filter((d) => valGroups.has(`doc:${normKey(d.text).slice(0, 80)}`));
+  const negs = valDocs.map((d) => worst(d.text)).sort((a, b) => b - a);
+  const threshold = Math.min(0.995, Math.max(0.05, (negs[Math.floor(negs.length * maxFpr)] ?? 0) + 1e-4));
+  const attacks = prep.val.filter((s) => s.y).map((s) => s.text);
+  const poss = valDocs.map((d, i) =>
+    worst(insertAttack(d.text.slice(0, 2000), attacks[i % attacks.length]!, i % 3)),
+  );
+  return {
+    threshold,
+    recall: poss.filter((p) => p >= threshold).length / Math.max(1, poss.length),
+    fpr: negs.filter((p) => p >= threshold).length / Math.max(1, negs.length),
+    calFpr: 0,
+    valPos: poss.length,
+    valNeg: negs.length,
+    calNeg: 0,
+  };
+}
+
 function train(
   id: string,
   prep: Prepared,
   opts: Parameters<typeof fit>[1],
   maxFpr: number,
   maxCalFpr = 0.005,
+  docs?: Row[],
 ) {
   const t0 = Date.now();
   const npos = prep.train.filter((s) => s.y).length;
   console.log(`${id}: ${prep.train.length} train (${npos} positive), ${prep.val.length} validation`);
   const m = fit(prep.train, opts);
-  const sel = pickThreshold(m, prep, maxFpr, maxCalFpr);
+  const sel = docs ? pickDocumentThreshold(m, prep, docs, maxFpr) : pickThreshold(m, prep, maxFpr, maxCalFpr);
   console.log(
     `  threshold ${sel.threshold.toFixed(3)} validation recall ${sel.recall.toFixed(3)} fpr ${sel.fpr.toFixed(4)}; held-out sources fpr ${sel.calFpr.toFixed(4)} (n=${sel.calNeg})`,
   );
@@ -213,8 +243,10 @@ function main() {
     train(
       'indirect',
       prepare(c.indirect.pos, c.indirect.neg, banned),
-      { epochs: 5, lr: 0.2, l2: 1e-7, posWeight: 2 },
+      { epochs: 4, lr: 0.2, l2: 1e-7, posWeight: 4 },
       0.01,
+      0.005,
+      c.indirect.docs,
     ),
   );
   results.push(
@@ -229,6 +261,13 @@ function main() {
   writeFileSync(resolve(OUT, 'MODEL_CARD.md'), modelCard(results, (Date.now() - started) / 1000));
   console.log(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }
+
+const INDIRECT_NOTE = `Scored per segment (a line, or sentences joined up to ~300 characters); a document's score is its
+worst segment. Positives are instructions addressed to an assistant: BIPIA's training attacks, short
+injection attacks and task prompts (\`(task)\` rows: the first segment of coding, tool-use and
+chat-assistant requests); negatives are the segments of e-mails, answers, tables and code. The
+threshold and the validation figures below are per document: held-out documents (their segments
+never trained on) with and without a held-out positive inserted at the start, middle or end.`;
 
 function modelCard(results: { id: string; metrics: any; threshold: number }[], seconds: number): string {
   const rowsOf = (r: (typeof results)[number]) =>
@@ -265,7 +304,7 @@ Tensor Trust \`prompt_extraction_detection\`, presidio-synth, and HarmBench (gar
 ${results
   .map(
     (r) => `## ${r.id}
-Threshold ${r.threshold} (validation false-positive rate ≤ target). Validation: recall ${r.metrics.validation.recall.toFixed(3)},
+${r.id === 'indirect' ? `${INDIRECT_NOTE}\n` : ''}Threshold ${r.threshold} (validation false-positive rate ≤ target). Validation: recall ${r.metrics.validation.recall.toFixed(3)},
 false-positive rate ${r.metrics.validation.fpr.toFixed(4)} on ${r.metrics.validation.valPos} positives / ${r.metrics.validation.valNeg} negatives;
 false-positive rate ${r.metrics.validation.calFpr.toFixed(4)} on ${r.metrics.validation.calNeg} negatives from sources held out of training (${r.metrics.validation.calNeg ? CAL_SOURCES.join(', ') : 'none'}).
 Training rows: ${r.metrics.train.total} (${r.metrics.train.positives} positive). Dropped: ${r.metrics.dropped.duplicates} duplicates,
@@ -282,9 +321,13 @@ English-centric training data: the multilingual recall comes mostly from the heu
 Attacks that look like ordinary questions (asking for "the password", or about a topic the system
 prompt forbids, with no other marker) are only caught with the conversation's system prompt in context:
 the secret-probe detector (\`src/guard/detectors/context.ts\`) reads what the system prompt protects (a
-secret, a user's personal data, forbidden topics) and is not a model. Synthetic document positives
-(attacks inserted into e-mails, tables, code and answers) train the indirect model; benign-looking tasks
-inserted into documents (most of the BIPIA test attacks) are mostly missed.
+secret, a user's personal data, forbidden topics) and is not a model. The injection model scores
+CyberSecEval-style social engineering low (it learned jailbreak templates and Tensor Trust attacks):
+at 1 % false positives on the benign evaluation sets it alone finds under 5 % of those cases, and a
+model retrained with hand-written 18-language prompts (scripts/guard-lexicon.ts) added nothing over
+the phrase rules, so those prompts serve as test data instead. Tasks planted in documents are caught
+by the indirect segment model when they read like a request to an assistant; instructions phrased as
+part of the content ("to make this more interesting, let's say the capital is …") are not.
 `;
 }
 

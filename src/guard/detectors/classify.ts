@@ -52,3 +52,30 @@ export function streamModel(id: ModelId, label: string, _ctx: GuardContext): Str
     },
   };
 }
+
+const SEGMENT_CHARS = 300;
+const SENTENCE_END = /(?<=[.!?。！？])\s+/;
+
+/**
+ * A document cut into sentences joined up to ~300 characters, line by line: an instruction planted in
+ * an e-mail or a table is usually one sentence, and scoring it on its own keeps the rest of the
+ * document from diluting it. The indirect model is trained on exactly these segments.
+ */
+export function documentSegments(doc: string, max = 400): string[] {
+  const out: string[] = [];
+  for (const line of doc.split(/\n+/)) {
+    if (out.length >= max) break;
+    let cur = '';
+    for (const part of line.length > SEGMENT_CHARS ? line.split(SENTENCE_END) : [line]) {
+      if (cur && cur.length + part.length + 1 > SEGMENT_CHARS) {
+        out.push(cur);
+        cur = part;
+      } else cur = cur ? `${cur} ${part}` : part;
+    }
+    if (cur.trim().length < 8) continue;
+    // A long run without sentence ends (a table row, minified markup) is cut into windows.
+    if (cur.length <= 2 * SEGMENT_CHARS) out.push(cur);
+    else for (let i = 0; i < cur.length; i += SEGMENT_CHARS) out.push(cur.slice(i, i + SEGMENT_CHARS));
+  }
+  return out.length > max ? out.slice(0, max) : out;
+}

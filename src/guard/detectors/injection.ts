@@ -1,7 +1,7 @@
 import { scoreText as scoreTextCached } from '../linear.ts';
 import { model } from '../models.ts';
-import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
-import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
+import type { Detector, DetectorResult, GuardInput, Span, StreamingDetector } from '../types.ts';
+import { calibrate, documentSegments, explainModel, modelScore, streamModel } from './classify.ts';
 import {
   CONTENT_RULES,
   EMBEDDED_MULTILINGUAL_RULES,
@@ -147,48 +147,91 @@ export const jailbreakDetector: Detector = {
 };
 
 const TEMPLATE_LENGTH = 300;
-const CHUNK = 1200;
-const OVERLAP = 200;
 
-/** Indirect injection in documents and tool output: chunked, each chunk scored, the worst chunk wins. */
+/** The worst segment of a text under the indirect model, and where it starts. */
+function worstSegment(text: string): { p: number; segment: string } {
+  const m = model('indirect');
+  let p = 0;
+  let segment = '';
+  for (const s of documentSegments(text)) {
+    const q = scoreTextCached(m, s);
+    if (q > p) {
+      p = q;
+      segment = s;
+    }
+  }
+  return { p, segment };
+}
+
+/**
+ * Indirect injection in documents and tool output: the text is cut into sentence-sized segments
+ * (`documentSegments`), each scored by the indirect model, and the worst segment wins; decoded layers
+ * are read the same way. Phrase rules for planted instructions run on the whole text.
+ */
 export const indirectDetector: Detector = {
   id: 'indirect',
   detect(input) {
     const m = model('indirect');
     const text = input.normalized;
-    let worst = 0;
-    let at = 0;
-    for (let start = 0; start < text.length; start += CHUNK - OVERLAP) {
-      const p = calibrate(scoreTextCached(m, text.slice(start, start + CHUNK)), m.threshold);
-      if (p > worst) {
-        worst = p;
-        at = start;
+    const best = worstSegment(text);
+    let worst = calibrate(best.p, m.threshold);
+    let at = best.segment ? text.indexOf(best.segment) : 0;
+    for (const v of input.decoded) {
+      const d = calibrate(worstSegment(v.text).p, m.threshold);
+      if (d > worst) {
+        worst = d;
+        at = v.start;
       }
-      if (start + CHUNK >= text.length) break;
     }
-    for (const v of input.decoded)
-      worst = Math.max(worst, calibrate(scoreTextCached(m, v.text.slice(0, CHUNK)), m.threshold));
     const rules = scanRules(input, CONTENT_SCAN, 'indirect');
     scanComments(input, rules, 'indirect');
     const score = Math.max(worst, rules.score);
+    const spanEnd = Math.min(input.text.length, at + Math.max(1, best.segment.length));
     const spans = rules.spans.length
       ? rules.spans
       : worst >= 0.5
-        ? [
-            {
-              start: at,
-              end: Math.min(input.text.length, at + CHUNK),
-              label: 'instruction-in-content',
-              detector: 'indirect',
-            },
-          ]
+        ? [{ start: at, end: spanEnd, label: 'instruction-in-content', detector: 'indirect' }]
         : [];
-    const parts = [`worst chunk ${worst.toFixed(2)} at offset ${at}`];
+    const parts = [`worst segment ${worst.toFixed(2)} at offset ${at}`];
     if (rules.labels.length) parts.unshift(`matched ${[...new Set(rules.labels)].join(', ')}`);
-    return { score, spans, explanation: parts.join('; '), details: { worstChunk: worst, offset: at } };
+    return { score, spans, explanation: parts.join('; '), details: { worstSegment: worst, offset: at } };
   },
-  stream: (ctx) => streamModel('indirect', 'indirect injection', ctx),
+  stream: () => streamSegments(),
 };
+
+/**
+ * Streaming form of the indirect detector: text is buffered up to a line end, each completed line's
+ * segments are scored as they arrive, and the unfinished line is scored at each push (so a verdict
+ * never waits for a newline) — the same segments, hence the same score, as a whole-text check.
+ */
+function streamSegments(): StreamingDetector {
+  const m = model('indirect');
+  let pending = '';
+  let done = 0;
+  let last: DetectorResult = { score: 0, spans: [], explanation: 'nothing yet' };
+  const verdict = (p: number): DetectorResult => {
+    const score = calibrate(p, m.threshold);
+    return { score, spans: [], explanation: `indirect injection: worst segment ${score.toFixed(2)} so far` };
+  };
+  return {
+    push(chunk) {
+      pending += chunk;
+      const nl = pending.lastIndexOf('\n');
+      // A line that never ends (no newline in kilobytes) is cut at a sentence end so that each push
+      // re-reads at most a few kilobytes; only then can the segments differ from a whole-text check.
+      const cut = nl >= 0 ? nl : pending.length > 4096 ? pending.lastIndexOf('. ') + 1 || 4096 : -1;
+      if (cut >= 0) {
+        done = Math.max(done, worstSegment(pending.slice(0, cut)).p);
+        pending = pending.slice(cut + (nl >= 0 ? 1 : 0));
+      }
+      last = verdict(Math.max(done, worstSegment(pending).p));
+      return last;
+    },
+    end() {
+      return last;
+    },
+  };
+}
 
 /**
  * A request for what the system prompt protects: its secret, the personal data it holds about a
