@@ -678,6 +678,10 @@ def gen_containers():
             for i in range(12):
                 f.attrs[f'note_{i}'] = f'attribute {i}'
             f.create_group('model_weights')
+    # Many attributes: managed heap objects past the root direct block, and a name index of depth > 0.
+    with h5py.File(os.path.join(out, 'many-attrs.h5'), 'w', libver='latest') as f:
+        for i in range(100):
+            f.attrs[f'attr_{i:03d}'] = f'{i:04d}' * 175
     print(f'containers in {out}', file=sys.stderr)
 
 

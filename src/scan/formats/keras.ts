@@ -179,9 +179,9 @@ function balancedJson(src: Source, off: number, max: number): string | undefined
 /**
  * Keras HDF5 (`.h5`): the model config lives in JSON attributes (`model_config`, `training_config`)
  * of the root group. They are read structurally (superblock → root object header → attribute
- * messages → global heap); when the structure cannot be followed, or attributes sit in dense
- * storage, the file is searched in bounded windows for JSON values instead (HDF5 stores attribute
- * values contiguously). Tensor datasets are never read into memory.
+ * messages, or dense storage: fractal heap and v2 B-tree → global heap); when the structure cannot
+ * be followed, the file is searched in bounded windows for JSON values instead (HDF5 stores
+ * attribute values contiguously). Tensor datasets are never read into memory.
  */
 export function scanHdf5(ctx: ScanContext, src: Source, member?: string): void {
   ctx.formats.add('hdf5');
