@@ -1,8 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { isDocument, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import { z } from 'zod';
 import { ConfigError } from './errors.ts';
+
+/**
+ * The YAML parser loads only when a config file is parsed: most CLI runs (a `bulwark scan` in CI) have
+ * none, and loading it is tens of milliseconds of every process's start-up.
+ */
+function yaml(): typeof import('yaml') {
+  return createRequire(import.meta.url)('yaml') as typeof import('yaml');
+}
 
 /** A section that an engine validates with its own schema (see `LoadedConfig.section`). */
 const EngineSection = z.looseObject({});
@@ -116,6 +125,7 @@ export interface LoadConfigOptions {
 
 /** Parses and validates YAML text; exported for tests and for `bulwark config check`. */
 export function parseConfigText(text: string, file: string): { config: Config; located: Located } {
+  const { isDocument, LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
