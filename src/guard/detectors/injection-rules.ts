@@ -15,6 +15,11 @@ export interface PhraseRule {
   unless?: RegExp;
 }
 
+/** A gate keyword that must stand as a whole word ("stan", not "understand"). */
+function WORD(w: string): string {
+  return `\\b${w}\\b`;
+}
+
 // Gates per rule label (English rules); the multilingual rules gate on their verbs.
 const GATES: Record<string, string[]> = {
   'ignore-previous-instructions': [
@@ -34,7 +39,7 @@ const GATES: Record<string, string[]> = {
   'new-instructions': ['new ', 'updated ', 'real ', 'actual ', 'true '],
   'prompt-extraction': ['prompt', 'instruction'],
   'repeat-text-above': ['repeat', 'output', 'print', 'copy'],
-  'persona-jailbreak': ['dan', 'stan', 'dude', 'aim', 'anything now', ' mode'],
+  'persona-jailbreak': [WORD('dan'), WORD('stan'), WORD('dude'), WORD('aim'), 'anything now', ' mode'],
   'no-restrictions': ['without', 'free of', 'free from', 'no longer', 'not bound', 'broken free'],
   'chat-template-token': ['<|', '[inst', '[/inst', '<<sys', '##'],
   'fake-system-message': ['system', 'admin', 'developer'],
@@ -44,7 +49,7 @@ const GATES: Record<string, string[]> = {
     'pass phrase',
     'passphrase',
     'secret',
-    'pin',
+    WORD('pin'),
     'access code',
     'credential',
   ],
@@ -53,13 +58,13 @@ const GATES: Record<string, string[]> = {
     'creator',
     'admin',
     'maintainer',
-    'owner',
+    WORD('owner'),
     'operator',
     'programmer',
-    'maker',
-    'mode',
-    'access',
-    'reset',
+    WORD('maker'),
+    WORD('mode'),
+    WORD('access'),
+    WORD('reset'),
     'override',
   ],
   'payload-splitting': ['strings', '+'],
@@ -107,7 +112,7 @@ export const INJECTION_RULES: PhraseRule[] = gated([
     // "Your earlier guidelines no longer apply", "Stop following your original instructions".
     label: 'instructions-revoked',
     score: 0.85,
-    gate: ['ignor', 'disregard', 'forget', 'no longer', 'stop following', 'never mind', 'void'],
+    gate: ['ignor', 'disregard', 'forget', 'no longer', 'stop following', 'never mind', ' void'],
     pattern:
       /\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:the|your)\s+(?:instructions|rules|guidelines|directives)\s+(?:you (?:were|have been) given|(?:that )?you (?:were|have been) told)\b|\b(?:your|the)\s+(?:earlier|previous|prior|original|initial|old)\s+(?:instructions|rules|guidelines|directives)\s+(?:no longer apply|are (?:now )?(?:void|cancell?ed|revoked|obsolete))\b|\bstop following\s+(?:your|the)\s+(?:original|previous|prior|initial|earlier|system)\s+(?:instructions|rules|guidelines|prompt)\b|\bnever mind (?:what|everything) (?:the (?:developers?|system|admins?)|they|you were|you've been) (?:told|said|instructed)\b/i,
   },
@@ -172,7 +177,7 @@ const OVERRIDES: [string, string, string][] = [
   ],
   [
     'fr',
-    'ignore (?:toutes|tous|tes|vos)|ignorez|ignorer|oublie|oublies|oubliez|oublier|néglige|négligez|négliger|ne tenez pas compte|ne tiens pas compte|ne prends pas en compte|ne prenez pas en compte|fais abstraction|faites abstraction|passe outre|passez outre|laisse de côté|laissez de côté|indépendamment',
+    'ignore toutes|ignore tous|ignore tes|ignore vos|ignorez|ignorer|oublie|oublies|oubliez|oublier|néglige|négligez|négliger|ne tenez pas compte|ne tiens pas compte|ne prends pas en compte|ne prenez pas en compte|fais abstraction|faites abstraction|passe outre|passez outre|laisse de côté|laissez de côté|indépendamment',
     'instructions|consignes|directives|règles|indications|ce qui précède|tâches précédentes|tout ce qu.on vous a dit|ce qu.on t.a dit|ci-dessus',
   ],
   [
@@ -295,12 +300,15 @@ export class KeywordSet {
   /** Hash of a keyword's first three code units (two for two-unit keywords) → 1 + index into `lists`. */
   private readonly slot3 = new Uint16Array(1 << 16);
   private readonly slot2 = new Uint16Array(1 << 16);
-  private readonly lists: string[][] = [];
+  private readonly lists: { text: string; key: string; whole: boolean }[][] = [];
   /** Per first code unit: bit 1 a one-unit keyword, bit 2 the start of a two-unit keyword. */
   private readonly first = new Uint8Array(1 << 16);
 
-  constructor(words: Iterable<string>) {
-    for (const w of words) {
+  constructor(keys: Iterable<string>) {
+    for (const key of keys) {
+      // "\\bword\\b" (from WORD): reported only with no letter or digit on either side.
+      const whole = key.length > 4 && key.startsWith('\\b') && key.endsWith('\\b');
+      const w = whole ? key.slice(2, -2) : key;
       if (w.length === 1) {
         this.first[w.charCodeAt(0)]! |= 1;
         continue;
@@ -316,7 +324,7 @@ export class KeywordSet {
         table[h] = this.lists.length;
       }
       const list = this.lists[table[h]! - 1]!;
-      if (!list.includes(w)) list.push(w);
+      if (!list.some((e) => e.key === key)) list.push({ text: w, key, whole });
     }
   }
 
@@ -334,17 +342,32 @@ export class KeywordSet {
       if (i + 1 < n) {
         if (f & 2) {
           const at2 = slot2[hash2(c0, c1)]!;
-          if (at2 !== 0) for (const w of lists[at2 - 1]!) if (lower.startsWith(w, i)) found(w);
+          if (at2 !== 0) for (const e of lists[at2 - 1]!) if (matchesAt(lower, e, i)) found(e.key);
         }
         if (i + 2 < n) {
           const at3 = slot3[hash3(c0, c1, c2)]!;
-          if (at3 !== 0) for (const w of lists[at3 - 1]!) if (lower.startsWith(w, i)) found(w);
+          if (at3 !== 0) for (const e of lists[at3 - 1]!) if (matchesAt(lower, e, i)) found(e.key);
         }
       }
       c0 = c1;
       c1 = c2;
     }
   }
+}
+
+function matchesAt(s: string, e: { text: string; whole: boolean }, i: number): boolean {
+  if (!s.startsWith(e.text, i)) return false;
+  return !e.whole || (!isWordCode(s.charCodeAt(i - 1)) && !isWordCode(s.charCodeAt(i + e.text.length)));
+}
+
+/** ASCII letters and digits, and any non-ASCII letter (NaN, out of range, is not). */
+function isWordCode(c: number): boolean {
+  return (
+    (c >= 97 && c <= 122) ||
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c > 127 && /\p{L}/u.test(String.fromCharCode(c)))
+  );
 }
 
 function hash2(c0: number, c1: number): number {
