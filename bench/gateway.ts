@@ -142,6 +142,9 @@ async function role(name: string, upstream: string): Promise<void> {
   const store = await openStore(`sqlite:${join(dir, 'bulwark.db')}`);
   const { key } = await store.keys.create({ name: 'bench', role: 'service' }, 'bench');
   const config = GatewayConfig.parse({
+    ...(process.env.BENCH_GUARD_THREADS !== undefined
+      ? { guard: { threads: Number(process.env.BENCH_GUARD_THREADS) } }
+      : {}),
     routes: [{ path: '/v1', kind: 'openai', upstream, policy: name === 'bulwark-none' ? 'none' : 'default' }],
   });
   const gw = await buildGateway({ config, store });

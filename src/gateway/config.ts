@@ -188,6 +188,16 @@ export const GatewayConfig = z
       })
       .strict()
       .default({ apiKeys: true, cacheTtlMs: 30_000 }),
+    guard: z
+      .object({
+        /** Threads that run guard checks beside the request thread; 0 runs them on it. `auto`: the cores
+         * left after the request thread, at most 4. */
+        threads: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
+        /** A check that takes longer fails (the route fails closed unless `failClosed: false`). */
+        timeoutMs: z.number().int().positive().max(60_000).default(2000),
+      })
+      .strict()
+      .default({ threads: 'auto', timeoutMs: 2000 }),
     /** `memory` (one process) or `redis` (shared); `auto` picks Redis when a URL is configured. */
     limitsBackend: z.enum(['auto', 'memory', 'redis']).default('auto'),
     events: z

@@ -140,7 +140,12 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
   st.probe = { text: [...items].reverse().find((m) => m.role === 'user')?.content ?? '' };
 
   if (guard) {
-    const d = guarded(c, () => guard.checkInput(items, { requestId: st.requestId }));
+    const ctx = { requestId: st.requestId };
+    const d = await guardedAsync(c, () =>
+      shared.pool && rt.pooled !== undefined
+        ? shared.pool.checkInput(rt.pooled, items, ctx)
+        : guard.checkInputAsync(items, ctx),
+    );
     const where = (i?: number) => (i === undefined ? field : Array.isArray(raw) ? `${field}[${i}]` : field);
     apply(st, rt, shared, d, 'input', where);
     if (d.blocked && !shadow) {
@@ -206,10 +211,14 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
   });
   if (guard && endpoint !== '/embeddings') {
     let changed = false;
-    outputs.forEach((o, i) => {
-      if (!o) return;
-      const d = guarded(c, () =>
-        guard.checkOutput(o, { requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) }),
+    const ctx = { requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) };
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
+      if (!o) continue;
+      const d = await guardedAsync(c, async () =>
+        shared.pool && rt.pooled !== undefined
+          ? shared.pool.checkOutput(rt.pooled, o, ctx)
+          : guard.checkOutput(o, ctx),
       );
       apply(st, rt, shared, d, 'output', () => `choices[${i}]`);
       if (d.blocked && !shadow)
@@ -226,7 +235,7 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
         if (ch.message) ch.message = { ...(ch.message as object), content: next };
         else ch.text = next;
       }
-    });
+    }
     if (changed) out = JSON.stringify(json);
   }
   // The upstream's own usage when it reports it; otherwise exact counts, made after the response.
@@ -249,26 +258,38 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
 
 /**
  * Runs a guard call. Single detectors that throw are handled inside the guard; this catches the rest
- * (a stream past its size bound, a bug): counted, then a block when the route fails closed, else a
- * pass.
+ * (a stream past its size bound, a guard thread that died or timed out, a bug): counted, then a block
+ * when the route fails closed, else a pass.
  */
 function guarded(c: Call, fn: () => Decision): Decision {
   try {
     return fn();
   } catch (e) {
-    c.shared.metrics.detectorErrors.inc({ route: c.rt.name, detector: 'pipeline' });
-    const closed = c.rt.config.failClosed;
-    return {
-      action: closed ? 'block' : 'allow',
-      blocked: closed,
-      scores: {},
-      outcomes: [],
-      spans: [],
-      explanation: `guard failed (${closed ? 'fail closed' : 'fail open'}): ${(e as Error).message}`,
-      signals: [],
-      errors: 1,
-    };
+    return guardFailed(c, e);
   }
+}
+
+async function guardedAsync(c: Call, fn: () => Promise<Decision>): Promise<Decision> {
+  try {
+    return await fn();
+  } catch (e) {
+    return guardFailed(c, e);
+  }
+}
+
+function guardFailed(c: Call, e: unknown): Decision {
+  c.shared.metrics.detectorErrors.inc({ route: c.rt.name, detector: 'pipeline' });
+  const closed = c.rt.config.failClosed;
+  return {
+    action: closed ? 'block' : 'allow',
+    blocked: closed,
+    scores: {},
+    outcomes: [],
+    spans: [],
+    explanation: `guard failed (${closed ? 'fail closed' : 'fail open'}): ${(e as Error).message}`,
+    signals: [],
+    errors: 1,
+  };
 }
 
 /** Text in a choice other than the first: the stream checker follows one text only. */

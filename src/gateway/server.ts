@@ -17,6 +17,7 @@ import {
 } from './config.ts';
 import { GatewayRefusal, openAiError } from './errors.ts';
 import { createExtractionMonitor, textVector } from './extraction.ts';
+import { createGuardPool, defaultGuardThreads } from './guard-pool.ts';
 import { hasLimits, type Limiter, memoryLimiter, redisLimiter } from './limits.ts';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.ts';
 import { handleOpenAi } from './openai.ts';
@@ -92,7 +93,7 @@ function readJson(path: string, field: string): unknown {
   }
 }
 
-function runtimeFor(r: RouteConfig, i: number, opts: GatewayOptions): RouteRuntime {
+function runtimeFor(r: RouteConfig, i: number, opts: GatewayOptions, pooled: GuardPolicy[]): RouteRuntime {
   const base = opts.baseDir ?? process.cwd();
   const env = opts.env ?? process.env;
   const upstream = createUpstream({
@@ -111,15 +112,17 @@ function runtimeFor(r: RouteConfig, i: number, opts: GatewayOptions): RouteRunti
   if (r.kind === 'openai') {
     const policy = policyFor(r.policy, opts.policies, `gateway.routes[${i}].policy`);
     let guard: (() => Guard) | undefined;
+    let slot: number | undefined;
     if (policy) {
       const p = { ...policy, failClosed: r.failClosed };
       if (p.redaction.mode === 'pseudonym') guard = () => createGuard(p);
       else {
         const shared = createGuard(p);
         guard = () => shared;
+        slot = pooled.push(p) - 1;
       }
     }
-    return { kind: 'openai', config: r, name, upstream, guard, extraction };
+    return { kind: 'openai', config: r, name, upstream, guard, pooled: slot, extraction };
   }
   const field = `gateway.routes[${i}]`;
   const schemaRaw =
@@ -179,7 +182,13 @@ const hasTokenLimits = (rt: RouteRuntime) =>
 export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const config = opts.config;
   const metrics = createGatewayMetrics(() => queue.depth);
-  const runtimes = config.routes.map((r, i) => runtimeFor(r, i, opts));
+  const pooledPolicies: GuardPolicy[] = [];
+  const runtimes = config.routes.map((r, i) => runtimeFor(r, i, opts, pooledPolicies));
+  const threads = config.guard.threads === 'auto' ? defaultGuardThreads() : config.guard.threads;
+  const pool =
+    threads > 0 && pooledPolicies.length > 0
+      ? createGuardPool({ policies: pooledPolicies, threads, timeoutMs: config.guard.timeoutMs })
+      : undefined;
   // A token limit counts input tokens before forwarding, on the request path: load the tokenizer now.
   if (runtimes.some(hasTokenLimits)) await loadTokenizer();
   const limiter = limiterFor(config, opts.redisUrl);
@@ -215,7 +224,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
     onDrop: (n) => metrics.droppedEvents.inc(n),
     onError: () => metrics.eventWriteErrors.inc(),
   });
-  const shared: Shared = { metrics, record: (r) => queue.push(r) };
+  const shared: Shared = { metrics, record: (r) => queue.push(r), pool };
 
   const maxBody = Math.max(1024, ...config.routes.map((r) => r.bodyLimit));
   const app = Fastify({
@@ -607,6 +616,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       await new Promise((r) => setImmediate(r));
       await queue.drain();
       await thread?.close();
+      await pool?.close();
       await Promise.all(runtimes.map((r) => r.upstream.close()));
       await limiter.close();
     },

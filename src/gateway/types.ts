@@ -4,6 +4,7 @@ import type { GatewayEvent } from '../store/events.ts';
 import type { Principal } from './auth.ts';
 import type { OpenAiRouteConfig, PredictRouteConfig } from './config.ts';
 import type { ExtractionMonitor } from './extraction.ts';
+import type { GuardPool } from './guard-pool.ts';
 import type { GatewayMetrics } from './metrics.ts';
 import type { OodResult } from './predict.ts';
 import type { Profile } from './profile.ts';
@@ -57,6 +58,9 @@ export interface OpenAiRuntime {
   upstream: Upstream;
   /** Undefined for `policy: none`. A new guard per request when redaction uses pseudonyms. */
   guard: (() => Guard) | undefined;
+  /** The policy's index in the guard pool, when its checks run there (not for pseudonyms: their vault
+   * lives with the request). */
+  pooled: number | undefined;
   extraction: ExtractionMonitor;
 }
 
@@ -76,6 +80,8 @@ export type RouteRuntime = OpenAiRuntime | PredictRuntime;
 export interface Shared {
   metrics: GatewayMetrics;
   record(r: Recorded): void;
+  /** Guard threads; absent when checks run on the request thread (`gateway.guard.threads: 0`). */
+  pool: GuardPool | undefined;
 }
 
 export type { Decision };

@@ -1,0 +1,110 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { ChatMessage, Decision, GuardContext, GuardPolicy } from '../guard/index.ts';
+
+/**
+ * Guard checks on a pool of threads. Detection is CPU work (normalisation, hashed n-grams, rule scans,
+ * PII and secret patterns) that would otherwise run on the thread that also parses, forwards and answers
+ * every request: on the pool it runs beside that work, on the machine's other cores. Each thread builds
+ * the routes' guards once from their policies; a request sends only its texts and gets the decision back.
+ */
+export interface GuardPool {
+  /** Judges a request's messages with the guard of policy `policy` (an index into the pool's policies). */
+  checkInput(policy: number, items: ChatMessage[], ctx: Partial<GuardContext>): Promise<Decision>;
+  checkOutput(policy: number, text: string, ctx: Partial<GuardContext>): Promise<Decision>;
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+export interface GuardPoolOptions {
+  policies: GuardPolicy[];
+  threads: number;
+  /** A check that takes longer fails (and the route fails closed, or open as configured). */
+  timeoutMs: number;
+}
+
+/** Threads to use when the config says `auto`: the cores left after the request thread, at most 4. */
+export function defaultGuardThreads(): number {
+  return Math.max(1, Math.min(4, availableParallelism() - 1));
+}
+
+interface Pending {
+  resolve(d: Decision): void;
+  reject(e: Error): void;
+  timer: NodeJS.Timeout;
+  slot: number;
+}
+
+type Check =
+  | { policy: number; op: 'input'; items: ChatMessage[]; ctx: Partial<GuardContext> }
+  | { policy: number; op: 'output'; text: string; ctx: Partial<GuardContext> };
+
+export function createGuardPool(options: GuardPoolOptions): GuardPool {
+  const slots: (Worker | undefined)[] = Array.from({ length: options.threads }, () => undefined);
+  const load = new Array<number>(options.threads).fill(0);
+  const pending = new Map<number, Pending>();
+  let seq = 0;
+  let closed = false;
+
+  const settle = (id: number): Pending | undefined => {
+    const p = pending.get(id);
+    if (!p) return undefined;
+    pending.delete(id);
+    clearTimeout(p.timer);
+    if (--load[p.slot]! === 0) slots[p.slot]?.unref();
+    return p;
+  };
+
+  const start = (slot: number): Worker => {
+    const w = new Worker(new URL('./guard-thread.ts', import.meta.url), {
+      workerData: { policies: options.policies },
+    });
+    w.on('message', (m: { id: number; decision?: Decision; error?: string }) => {
+      const p = settle(m.id);
+      if (!p) return;
+      if (m.decision) p.resolve(m.decision);
+      else p.reject(new Error(m.error ?? 'guard thread failed'));
+    });
+    const dead = (e: Error) => {
+      if (slots[slot] === w) slots[slot] = undefined;
+      for (const [id, p] of pending) if (p.slot === slot) settle(id)?.reject(e);
+    };
+    w.on('error', dead);
+    w.on('exit', (code) => dead(new Error(`guard thread exited with code ${code}`)));
+    w.unref();
+    return w;
+  };
+
+  const send = (req: Check): Promise<Decision> => {
+    if (closed) return Promise.reject(new Error('guard pool is closed'));
+    // The least busy thread; a dead one is started again on its next request.
+    let slot = 0;
+    for (let i = 1; i < load.length; i++) if (load[i]! < load[slot]!) slot = i;
+    const w = (slots[slot] ??= start(slot));
+    const id = ++seq;
+    return new Promise<Decision>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        settle(id)?.reject(new Error(`guard check took longer than ${options.timeoutMs} ms`));
+        // A thread stuck in a check is replaced: later requests must not queue behind it.
+        if (slots[slot] === w) {
+          slots[slot] = undefined;
+          void w.terminate();
+        }
+      }, options.timeoutMs);
+      if (load[slot]!++ === 0) w.ref();
+      pending.set(id, { resolve, reject, timer, slot });
+      w.postMessage({ ...req, id });
+    });
+  };
+
+  return {
+    threads: options.threads,
+    checkInput: (policy, items, ctx) => send({ policy, op: 'input', items, ctx }),
+    checkOutput: (policy, text, ctx) => send({ policy, op: 'output', text, ctx }),
+    async close() {
+      closed = true;
+      await Promise.all(slots.map((w) => w?.terminate()));
+      slots.fill(undefined);
+    },
+  };
+}
