@@ -1,6 +1,7 @@
 import { BulwarkError } from '../core/index.ts';
 import { prepareInput } from './normalize.ts';
 import { type DetectorRef, GuardPolicy, type GuardPolicyInput } from './policy.ts';
+import { createJudgeCache } from './judge-cache.ts';
 import { PseudonymVault, redact } from './redact.ts';
 import type { AsyncDetector } from './detectors/onnx.ts';
 import { type Action, DETECTORS, type DetectorId } from './registry.ts';
@@ -77,6 +78,8 @@ export interface GuardOptions {
    * action): a transformer model for `injection`, a tenant-specific PII recogniser, a test double.
    */
   detectors?: Partial<Record<DetectorId, Detector>>;
+  /** Characters of conversation messages whose verdicts are kept for the next turn (0: none). */
+  cacheChars?: number;
 }
 
 interface AsyncBound {
@@ -238,6 +241,7 @@ export function createGuard(
   const output = bind(policy.output, policy, options);
   const allow = compileAllowlist(policy);
   const vault = new PseudonymVault();
+  const cache = createJudgeCache(options.cacheChars);
 
   const judge = (
     text: string,
@@ -311,7 +315,13 @@ export function createGuard(
           role: m.role,
           ...(system ? { systemPrompt: ctx?.systemPrompt ?? system } : {}),
         };
-        const r = judge(m.content, c, input, i);
+        const sys = c.systemPrompt ?? '';
+        let r = cache.get(m.role, sys, m.content, i);
+        if (!r) {
+          r = judge(m.content, c, input, i);
+          // A verdict from a failed detector is not kept: the next turn tries again.
+          if (!r.outcomes.some((o) => o.error)) cache.set(m.role, sys, m.content, r);
+        }
         all.push(...r.outcomes);
         for (const s of r.signals) signals.add(s);
       });
