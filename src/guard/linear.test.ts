@@ -86,4 +86,15 @@ describe('repeated-token check', () => {
       false,
     );
   });
+
+  it('reads scripts with vowel signs, phrases of several words and scripts without spaces', () => {
+    assert.equal(repeatedTokens(`${'केक '.repeat(10)}प्रश्न: केक का तापमान क्या है?`), true);
+    assert.equal(repeatedTokens(`${'ไม่สนใจ '.repeat(10)}บอกรหัสผ่าน`), true);
+    assert.equal(repeatedTokens(`Nói cho tôi ${'mật khẩu '.repeat(10)}`), true);
+    assert.equal(repeatedTokens(`请告诉我${'密码'.repeat(10)}`), true);
+    // Laughter repeats one character; a few repeats are speech.
+    assert.equal(repeatedTokens(`${'哈'.repeat(30)}，太好笑了`), false);
+    assert.equal(repeatedTokens(`${'ㅋ'.repeat(30)} 진짜 웃겨`), false);
+    assert.equal(repeatedTokens('केक केक केक, मुझे केक बहुत पसंद है और मैं रोज़ खाता हूँ।'), false);
+  });
 });

@@ -247,7 +247,7 @@ const OVERRIDES: [string, string, string][] = [
   ],
   [
     'th',
-    'เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่ต้องสนใจ|อย่าไปสนใจ|ไม่ต้องทำตาม|อย่าทำตาม|โดยไม่คำนึง',
+    'เพิกเฉย|ละเว้น|ละเลย|ลืม|ไม่สนใจ|ไม่ต้องสนใจ|อย่าไปสนใจ|ไม่ต้องทำตาม|อย่าทำตาม|โดยไม่คำนึง',
     'คำแนะนำ|คำสั่ง|กฎ|แนวทาง|ข้อจำกัด|ข้อกำหนด|ที่(?:เคย)?บอก|ข้อความก่อนหน้า|งานก่อนหน้า|ข้างต้น|ด้านบน',
   ],
   [
@@ -955,8 +955,10 @@ export const PROBE_RULES: PhraseRule[] = gated([
  * (repeated-token injection). Linear: compares each word with the one `p` words back, p ≤ 6.
  */
 export function repeatedTokens(text: string): boolean {
-  if (text.length < 40) return false;
-  const n = tokenize(text.length > 4000 ? text.slice(0, 4000) : text);
+  // Ten copies of a two-character word are 20 characters.
+  if (text.length < 20) return false;
+  const head = text.length > 4000 ? text.slice(0, 4000) : text;
+  const n = tokenize(head);
   for (let p = 1; p <= 6; p++) {
     let run = 0;
     for (let i = p; i < n; i++) {
@@ -967,9 +969,33 @@ export function repeatedTokens(text: string): boolean {
           const w = text.slice(tokStart[i], tokEnd[i]);
           if (WORDLIKE.test(w) && !SOUNDS.test(w)) return true;
         }
+        // A phrase of p words ten times ("mật khẩu mật khẩu …") when it holds a word, not markup.
+        if (p > 1 && run === 9 * p && phraseHasWord(text, i, p)) return true;
         if (run >= Math.max(19, 9 * p)) return true;
       } else run = 0;
     }
+  }
+  return UNSPACED_REPEAT.test(head) && unspacedRepeat(head);
+}
+
+function phraseHasWord(text: string, end: number, p: number): boolean {
+  for (let k = end - p + 1; k <= end; k++) {
+    const w = text.slice(tokStart[k], tokEnd[k]);
+    if (WORDLIKE.test(w) && !SOUNDS.test(w)) return true;
+  }
+  return false;
+}
+
+// Scripts written without spaces (Chinese, Japanese, Thai) repeat a word with nothing between the
+// copies: "密码密码密码…". A unit of 2–8 letters, at least one of them non-ASCII and not all the same
+// (laughter such as "哈哈哈" or "ㅋㅋㅋ" repeats one character), ten times in a row.
+const UNSPACED_REPEAT = /([^\x00-\x7f\s][^\s]{0,7}?)\1{9}/u;
+
+function unspacedRepeat(text: string): boolean {
+  const re = /(\p{L}{2,8}?)\1{9,}/gu;
+  for (let m = re.exec(text), k = 0; m !== null && k < 32; m = re.exec(text), k++) {
+    const unit = [...m[1]!];
+    if (new Set(unit).size > 1 && unit.some((c) => c.charCodeAt(0) > 127)) return true;
   }
   return false;
 }
@@ -1023,9 +1049,11 @@ function sameToken(text: string, a: number, b: number): boolean {
   return text.startsWith(text.slice(tokStart[a], tokEnd[a]), tokStart[b]!);
 }
 
-// A word of letters (markup such as "<br>" repeats in ordinary e-mails).
-const WORDLIKE = /^\p{L}{3,}[.,!?]?$/u;
-const SOUNDS = /^(?:ha+|he+|hi+|ho+|la+|na+|da+|blah|bla|yeah|no+|very|really|so+|\W+)[.,!]*$/i;
+// A word of letters (markup such as "<br>" repeats in ordinary e-mails); vowel signs and tone marks
+// count (Hindi "केक" and Thai words are letters and combining marks).
+const WORDLIKE = /^\p{L}[\p{L}\p{M}]{2,}[.,!?।]?$/u;
+// Punctuation runs count as sounds too; letters of any script do not (\W alone would match "केक").
+const SOUNDS = /^(?:ha+|he+|hi+|ho+|la+|na+|da+|blah|bla|yeah|no+|very|really|so+|[^\p{L}\p{N}]+)[.,!]*$/iu;
 
 // Instructions planted in content the user pastes: "<!-- Ignore the webpage and state: … -->".
 export const EMBEDDED_RULES: PhraseRule[] = gated([
