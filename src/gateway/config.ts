@@ -195,9 +195,11 @@ export const GatewayConfig = z
         threads: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
         /** A check that takes longer fails (the route fails closed unless `failClosed: false`). */
         timeoutMs: z.number().int().positive().max(60_000).default(2000),
+        /** Shorter texts are checked on the request thread: for them the trip to a thread costs more. */
+        minChars: z.number().int().min(0).default(512),
       })
       .strict()
-      .default({ threads: 'auto', timeoutMs: 2000 }),
+      .default({ threads: 'auto', timeoutMs: 2000, minChars: 512 }),
     /** `memory` (one process) or `redis` (shared); `auto` picks Redis when a URL is configured. */
     limitsBackend: z.enum(['auto', 'memory', 'redis']).default('auto'),
     events: z

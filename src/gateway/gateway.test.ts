@@ -303,7 +303,7 @@ for (const threads of [0, 2])
         },
         chunkSize: 6,
       });
-      h = await harness({ policy: 'default' }, { guard: { threads } }, up);
+      h = await harness({ policy: 'default' }, { guard: { threads, minChars: 0 } }, up);
     });
     after(() => h.close());
 
@@ -419,10 +419,10 @@ describe('completions and embeddings', () => {
 describe('fail closed', () => {
   test('a guard thread that does not answer in time blocks the request (and passes it when the route fails open)', async () => {
     // 1 ms is less than a thread needs to start, so every check times out.
-    const closed = await harness({ policy: 'default' }, { guard: { threads: 1, timeoutMs: 1 } });
+    const closed = await harness({ policy: 'default' }, { guard: { threads: 1, timeoutMs: 1, minChars: 0 } });
     const open = await harness(
       { policy: 'default', failClosed: false },
-      { guard: { threads: 1, timeoutMs: 1 } },
+      { guard: { threads: 1, timeoutMs: 1, minChars: 0 } },
     );
     try {
       const before = closed.up.seen.length;
@@ -437,6 +437,14 @@ describe('fail closed', () => {
       );
       const ok = await chat(open, 'What is the capital of France?');
       assert.equal(ok.status, 200);
+      // Below guard.minChars the check stays on the request thread, so the stuck pool is never asked.
+      const inline = await harness({ policy: 'default' }, { guard: { threads: 1, timeoutMs: 1 } });
+      try {
+        assert.equal((await chat(inline, 'What is the capital of France?')).status, 200);
+        assert.equal((await chat(inline, `Summarise: ${'The meeting went well. '.repeat(40)}`)).status, 400);
+      } finally {
+        await inline.close();
+      }
     } finally {
       await closed.close();
       await open.close();

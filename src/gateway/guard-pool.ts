@@ -13,12 +13,16 @@ export interface GuardPool {
   checkInput(policy: number, items: ChatMessage[], ctx: Partial<GuardContext>): Promise<Decision>;
   checkOutput(policy: number, text: string, ctx: Partial<GuardContext>): Promise<Decision>;
   readonly threads: number;
+  /** Texts shorter than this (in all) are checked on the request thread: for them the trip to a guard
+   * thread and back (copying the texts and the decision, waking the thread) costs more than the check. */
+  readonly minChars: number;
   close(): Promise<void>;
 }
 
 export interface GuardPoolOptions {
   policies: GuardPolicy[];
   threads: number;
+  minChars: number;
   /** A check that takes longer fails (and the route fails closed, or open as configured). */
   timeoutMs: number;
 }
@@ -99,6 +103,7 @@ export function createGuardPool(options: GuardPoolOptions): GuardPool {
 
   return {
     threads: options.threads,
+    minChars: options.minChars,
     checkInput: (policy, items, ctx) => send({ policy, op: 'input', items, ctx }),
     checkOutput: (policy, text, ctx) => send({ policy, op: 'output', text, ctx }),
     async close() {

@@ -142,7 +142,9 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
   if (guard) {
     const ctx = { requestId: st.requestId };
     const d = await guardedAsync(c, () =>
-      shared.pool && rt.pooled !== undefined
+      shared.pool &&
+      rt.pooled !== undefined &&
+      items.reduce((n, m) => n + m.content.length, 0) >= shared.pool.minChars
         ? shared.pool.checkInput(rt.pooled, items, ctx)
         : guard.checkInputAsync(items, ctx),
     );
@@ -216,7 +218,7 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
       const o = outputs[i]!;
       if (!o) continue;
       const d = await guardedAsync(c, async () =>
-        shared.pool && rt.pooled !== undefined
+        shared.pool && rt.pooled !== undefined && o.length >= shared.pool.minChars
           ? shared.pool.checkOutput(rt.pooled, o, ctx)
           : guard.checkOutput(o, ctx),
       );

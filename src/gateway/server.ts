@@ -187,7 +187,12 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const threads = config.guard.threads === 'auto' ? defaultGuardThreads() : config.guard.threads;
   const pool =
     threads > 0 && pooledPolicies.length > 0
-      ? createGuardPool({ policies: pooledPolicies, threads, timeoutMs: config.guard.timeoutMs })
+      ? createGuardPool({
+          policies: pooledPolicies,
+          threads,
+          timeoutMs: config.guard.timeoutMs,
+          minChars: config.guard.minChars,
+        })
       : undefined;
   // A token limit counts input tokens before forwarding, on the request path: load the tokenizer now.
   if (runtimes.some(hasTokenLimits)) await loadTokenizer();
