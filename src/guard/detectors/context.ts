@@ -28,8 +28,10 @@ export interface SystemPolicy {
 }
 
 // A restriction marker: negation or avoidance, in the languages of the translated test suites.
+// (\b is ASCII-only in JavaScript even with the u flag: the markers are bounded by letter lookarounds,
+// or the Cyrillic, Bengali and Arabic ones — "не", "না", "لا" — would never match.)
 const RESTRICTION =
-  /\b(?:do not|don'?t|dont|never|not|no|avoid\w*|refrain\w*|refuse\w*|prohibited|forbidden|off-limits|nunca|ningun\p{L}*|nenhum\p{L}*|aucun\p{L}*|nessun\p{L}*|никак\p{L}*|hiçbir|evit\p{L}*|prohibid\p{L}*|jamais|pas|interdit\p{L}*|nicht|nie|kein\p{L}*|vermeid\p{L}*|verboten|non|mai|vietat\p{L}*|não|proibid\p{L}*|не|нельзя|никогда|избега\p{L}*|запрещ\p{L}*|asla|kaçın\p{L}*|yasak\p{L}*|নয়|না|কখনো|কখনই|এড়িয়ে|لا|تجنب|ممنوع|không|tránh|cấm|jangan|hindari|tidak|dilarang|huwag|iwasan|hindi|bawal)\b|(?<![\p{L}\p{M}])न(?![\p{L}\p{M}])|नहीं|(?<![\p{L}\p{M}])मत(?![\p{L}\p{M}])|कभी|बचें|से बच|निषिद्ध|不要|不得|不能|避免|禁止|别|ない|避け|禁止|않|하지 마|피하|금지|อย่า|ห้าม|หลีกเลี่ยง/iu;
+  /(?<![\p{L}\p{M}\p{N}_])(?:do not|don'?t|dont|never|not|no|avoid\w*|refrain\w*|refuse\w*|prohibited|forbidden|off-limits|nunca|ningun\p{L}*|nenhum\p{L}*|aucun\p{L}*|nessun\p{L}*|никак\p{L}*|hiçbir|evit\p{L}*|prohibid\p{L}*|jamais|pas|interdit\p{L}*|nicht|nie|kein\p{L}*|vermeid\p{L}*|verboten|non|mai|vietat\p{L}*|não|proibid\p{L}*|не|нельзя|никогда|избега\p{L}*|запрещ\p{L}*|asla|kaçın\p{L}*|yasak\p{L}*|নয়|না|কখনো|কখনই|এড়িয়ে|لا|تجنب|ممنوع|không|tránh|cấm|jangan|hindari|tidak|dilarang|huwag|iwasan|hindi|bawal)(?![\p{L}\p{M}\p{N}_])|(?<![\p{L}\p{M}])न(?![\p{L}\p{M}])|नहीं|(?<![\p{L}\p{M}])मत(?![\p{L}\p{M}])|कभी|बचें|से बच|निषिद्ध|不要|不得|不能|避免|禁止|别|ない|避け|禁止|않|하지 마|피하|금지|อย่า|ห้าม|หลีกเลี่ยง/iu;
 // After the restriction, the purpose or a relative clause starts: "…, to maintain focus on …".
 const PURPOSE =
   /,?\s+(?:that|which|who|because|since|as it|as they|so that|in order to|to maintain|to keep|to ensure|to avoid|to focus|to stay|for (?:ethical|legal|safety)|due to|this is beyond|it'?s not your)\b/i;
@@ -106,7 +108,14 @@ const STOP_OTHER = new Set(
    यदि तक साथ बिना द्वारा रूप बजाय केवल हमेशा सख्ती सख्त विषयों विषय चर्चा बचना बचें मदद दें देना
    चाहिए चाहिये सकते सकता सकती जाना जाता जाती रखने रखें बनाए ध्यान केंद्रित उपयुक्त अधिक संबंधित
    परिस्थिति हालत मामलों प्रकार तरह वाले वाली गहन तकनीकी जटिल विवादास्पद अन्य सहित निजी शीघ्र करनी
-   बताओ शेयर सामने बचने संभावित व्याख्या जिसे कीमत ज्ञान प्रोग्राम लिखने`.split(/\s+/),
+   बताओ शेयर सामने बचने संभावित व्याख्या जिसे कीमत ज्ञान प्रोग्राम लिखने
+   আলোচনা আলোচনায় করো করবে করবেন করুন করা করে করতে বিষয় বিষয়ে বিষয়ক সম্পর্কে নিয়ে তথ্য প্রশ্ন উত্তর
+   শেয়ার দিন দেবেন দিও কখনো কখনই সবসময় কোনো কোন এই সেই সব সকল জন্য সাথে থেকে এবং কিন্তু তুমি
+   আপনি তোমার আপনার ব্যবহারকারী ব্যবহারকারীর সাহায্য দয়া এড়িয়ে চলুন অনুমতি নেই প্রদান বলবেন বলো কথা
+   تناقش تناقشي ناقش مناقشة تتحدث التحدث تحدث الحديث حول موضوع مواضيع الموضوع معلومات المعلومات تفاصيل
+   أسئلة الأسئلة إجابة أجب تقديم تقدم قدم شارك تشارك مشاركة أبدا أبدًا دائما دائمًا جميع هذا هذه ذلك تلك
+   الذي التي أنت انت المستخدم المستخدمين مساعدة يرجى تجنب تتجنب ممنوع مسموح يجب ينبغي ليس بشأن المتعلقة
+   المتعلق بخصوص عليك`.split(/\s+/),
 );
 
 // Names of one subject that users swap for each other: "AI" in the system prompt, "neural networks" asked.
@@ -275,7 +284,7 @@ export function restrictedTopicHits(p: SystemPolicy, raw: string): string[] {
 
 // The protected subject, named in the user's message: "the user's …", "de l'utilisateur", "उपयोगकर्ता".
 const SUBJECT =
-  /\b(?:the )?(?:user|customer|client|patient|account holder)(?:'s|s'|’s)|\bof (?:the|this) (?:user|customer|client|patient)\b|\b(?:del|al) (?:usuario|cliente)|\bde l['’]utilisateur|\bdes (?:benutzers|nutzers|kunden)|\bdell['’]utente|\bdo (?:usuário|utilizador|cliente)|пользовател\p{L}*|kullanıcı\p{L}*|उपयोगकर्ता|ব্যবহারকারী|用户|用戶|使用者|ユーザー|사용자|المستخدم|người dùng|pengguna|ผู้ใช้|(?:ng )?gumagamit|\b(?:o|el|la|le|il|der|die|ο) (?:usuário|usuario|utilisateur|utente|benutzer|nutzer|χρήστης)|l['’](?:utilisateur|utente)|\bthe user\b(?=[^.?!]{0,60}\b(?:lives?|living|resides?|was born|born|is from|initials|birth\w*|e-?mail address|favou?rite colou?r|home address)\b)/iu;
+  /\b(?:the )?(?:user|customer|client|patient|account holder)(?:'s|s'|’s)|\bof (?:the|this) (?:user|customer|client|patient)\b|\b(?:del|al) (?:usuario|cliente)|\bde l['’]utilisateur|\bdes (?:benutzers|nutzers|kunden)|\bdell['’]utente|\bdo (?:usuário|utilizador|cliente)|пользовател\p{L}*|kullanıcı\p{L}*|उपयोगकर्ता|ব্যবহারকারী|用户|用戶|使用者|ユーザー|사용자|المستخدم|người dùng|pengguna|ผู้ใช้|(?:ng )?gumagamit|(?<![\p{L}\p{N}_])(?:o|el|la|le|il|der|die|ο) (?:usuário|usuario|utilisateur|utente|benutzer|nutzer|χρήστης)|l['’](?:utilisateur|utente)|\bthe user\b(?=[^.?!]{0,60}\b(?:lives?|living|resides?|was born|born|is from|initials|birth\w*|e-?mail address|favou?rite colou?r|home address)\b)/iu;
 const ATTRIBUTE =
   /शुरुआती|आद्याक्षर|शहर|инициал\p{L}*|\b(?:initiales|iniciais|iniciales|iniziali|initialen|baş harf\p{L}*|inisial)\b|\b(?:name|initials?|first letter|letters|e-?mail|address|born|birth\w*|age|lives?|living|city|home|resid\w*|location|phone|number|favou?rite|colou?r|personal|private|details|information|data)\b|nombre|nom\b|name|nome|имя|им[ея]ни|\badı|isim|नाम|নাম|名字|名前|姓名|이름|اسم|tên|nama|ชื่อ|pangalan|colou?r|couleur|farbe|colore|\bcor\b|цвет|renk|रंग|রং|颜色|顏色|色|색|لون|màu|warna|สี|kulay|favorit|préférée?|lieblings|preferit|любим|favori|पसंदीदा|প্রিয়|最喜欢|好きな|좋아하는|المفضل|yêu thích|kesukaan|favorito|paborito/iu;
 
@@ -307,7 +316,7 @@ const FORMAT_REQUEST =
   /\b(?:write|compose|create|make|turn|put|convert|encode|translate|spell|rhyme|describe)\b[^.?!\n]{0,60}\b(?:haiku|poem|song|story|riddle|acrostic|leetspeak|leet|pig latin|latin|base64|hex|binary|morse|cipher|code|backwards|reverse|letters?|emoji|anagram|language)\b|\b(?:in|into|using)\s+(?:leetspeak|pig latin|base64|hex|binary|morse|emojis?|reverse|backwards)\b|\b(?:would|will|might|could) (?:your|the) \w+ be\b/i;
 // Re-encodings and creative forms, in the languages of the translated suites (a poem about the password).
 const FORMAT_WORDS =
-  /\b(?:haiku|poem|poema|poème|gedicht|poesia|acrostic|acróstico|acrostiche|akrostichon|acrostico|akrostiş|şiir|puisi|tula|leetspeak|pig latin|base64|morse|backwards|reverse|inverso|inversa|inverse|umgekehrt\p{L}*|ters|terbalik|baligtad|ngược|letters|letras|lettres|buchstaben|lettere|harf\p{L}*|huruf|titik|chữ cái)\b|стих\p{L}*|акростих|обратн\p{L}*|букв\p{L}*|कविता|उल्टा|अक्षर|কবিতা|অক্ষর|উল্টো|诗|詩|倒|逆|字母|文字|시를|거꾸로|글자|قصيدة|عكس|حروف|บทกวี|กลับด้าน|ตัวอักษร/iu;
+  /(?<![\p{L}\p{N}_])(?:haiku|poem|poema|poème|gedicht|poesia|acrostic|acróstico|acrostiche|akrostichon|acrostico|akrostiş|şiir|puisi|tula|leetspeak|pig latin|base64|morse|backwards|reverse|inverso|inversa|inverse|umgekehrt\p{L}*|ters|terbalik|baligtad|ngược|letters|letras|lettres|buchstaben|lettere|harf\p{L}*|huruf|titik|chữ cái)(?![\p{L}\p{N}_])|стих\p{L}*|акростих|обратн\p{L}*|букв\p{L}*|कविता|उल्टा|अक्षर|কবিতা|অক্ষর|উল্টো|诗|詩|倒|逆|字母|文字|시를|거꾸로|글자|قصيدة|عكس|حروف|บทกวี|กลับด้าน|ตัวอักษร/iu;
 // The password as a subject of software work, not the one the system prompt guards.
 const GENERIC_SECRET =
   /\b(?:username and password|user ?name\/password|passwords\b|password (?:hash\w*|strength|polic\w+|manager|requirements?|reset|field|input|length|generator|complexity|protected|authentication|validation|security|recovery|based|checker)|(?:strong|secure|random|new|weak|hashed|encrypted|user'?s?) password|secret (?:santa|garden|service|sauce|agent|society|history|life)|api keys\b)/i;

@@ -843,7 +843,7 @@ export const PROBE_RULES: PhraseRule[] = gated([
     score: 0.8,
     gate: ['dan'],
     pattern:
-      /\bDAN\b[^\n]{0,80}?\b(?:AI|IA|ИИ|KI|YZ|AI's)\b|\b(?:AI|IA|ИИ|KI|YZ)\b[^\n]{0,80}?\bDAN\b|\bDAN\b\s*\(/,
+      /\bDAN\b[^\n]{0,80}?(?<![\p{L}\p{N}_])(?:AI|IA|ИИ|KI|YZ|AI's)(?![\p{L}\p{N}_])|(?<![\p{L}\p{N}_])(?:AI|IA|ИИ|KI|YZ)(?![\p{L}\p{N}_])[^\n]{0,80}?\bDAN\b|\bDAN\b\s*\(/u,
   },
   {
     label: 'asks-for-secret',
@@ -1192,7 +1192,7 @@ const OVERRIDE_IN_COMMENT = new RegExp(
   ),
   'iu',
 );
-const ASSERTED = /[:'"«„“「]|\b(?:that|que|dass|che|что)\b/iu;
+const ASSERTED = /[:'"«„“「]|(?<![\p{L}\p{N}_])(?:that|que|dass|che|что)(?![\p{L}\p{N}_])/iu;
 const ASSERTING =
   /\b(?:(?:we|you) (?:might|should|must|could|will|can) (?:state|say|declare|claim|answer|reply|respond)|(?:state|say|declare|claim|admit) (?:that|the following)|consider the output as|the output (?:is|should be|could be|would be|will be) ['"])/i;
 const MAX_COMMENTS = 64;
