@@ -72,6 +72,22 @@ function run(tool: Tool, path: string): { code: number; ms: number } {
   return { code: r.status ?? -1, ms: performance.now() - t0 };
 }
 
+// CPU time (user + system) of a whole process tree, through GNU time when the machine has it: on a
+// shared machine wall time swings with other jobs, CPU time much less.
+const GNU_TIME = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+function runTimed(tool: Tool, path: string, tmp: string): { code: number; ms: number; cpuMs?: number } {
+  if (!GNU_TIME) return run(tool, path);
+  const [cmd, args] = tool.argv(path);
+  const out = join(tmp, 'time.txt');
+  const t0 = performance.now();
+  const r = spawnSync(GNU_TIME, ['-f', '%U %S', '-o', out, cmd, ...args], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  const ms = performance.now() - t0;
+  const last = readFileSync(out, 'utf8').trim().split('\n').at(-1)!.split(' ').map(Number);
+  return { code: r.status ?? -1, ms, cpuMs: ((last[0] ?? 0) + (last[1] ?? 0)) * 1000 };
+}
+
 interface Sample {
   path: string;
   label: string;
@@ -175,7 +191,17 @@ for (const [name, r] of Object.entries(results))
 
 // ---- speed corpus: public samples × 20 + a 500 MB checkpoint; one invocation over the directory.
 const tmp = mkdtempSync(join(tmpdir(), 'bw-bench-scan-'));
-const speed: Record<string, { wallSeconds: number; medianSeconds: number; exit: number; files: number }> = {};
+const speed: Record<
+  string,
+  {
+    wallSeconds: number;
+    medianSeconds: number;
+    cpuSeconds?: number;
+    cpuMedianSeconds?: number;
+    exit: number;
+    files: number;
+  }
+> = {};
 let memory:
   | { checkpointBytes: number; maxRssBytes: number; maxRssNoHashBytes: number; scanned: number }
   | undefined;
@@ -201,17 +227,21 @@ try {
     argv: (p) => [process.execPath, [join(import.meta.dirname, 'scan.ts'), '--child', p, 'nohash']],
   };
   const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-  const timings = new Map<string, { ms: number; code: number }[]>();
+  const timings = new Map<string, { ms: number; code: number; cpuMs?: number }[]>();
   for (let round = 0; round < ROUNDS; round++)
     for (const t of [...tools, engine]) {
-      const r = run(t, dir);
+      const r = runTimed(t, dir, tmp);
       timings.set(t.name, [...(timings.get(t.name) ?? []), r]);
     }
+  const best = (xs: number[]) => [...xs].sort((a, b) => a - b)[0]!;
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
   for (const [name, rs] of timings) {
-    const ms = rs.map((r) => r.ms).sort((a, b) => a - b);
+    const ms = rs.map((r) => r.ms);
+    const cpu = rs.flatMap((r) => (r.cpuMs === undefined ? [] : [r.cpuMs]));
     speed[name] = {
-      wallSeconds: ms[0]! / 1000,
-      medianSeconds: ms[Math.floor(ms.length / 2)]! / 1000,
+      wallSeconds: best(ms) / 1000,
+      medianSeconds: median(ms) / 1000,
+      ...(cpu.length > 0 ? { cpuSeconds: best(cpu) / 1000, cpuMedianSeconds: median(cpu) / 1000 } : {}),
       exit: rs[0]!.code,
       files,
     };
@@ -219,11 +249,14 @@ try {
   console.log(
     `\nSpeed corpus: ${files} files (public samples × 20 + a 500 MB checkpoint), ${ROUNDS} rounds, tools alternating; whole-process wall time`,
   );
-  console.log('tool            best (s)  median (s)  exit  Bulwark CLI time ratio (best, median)');
+  console.log(
+    'tool            wall best / median (s)  CPU best / median (s)  exit  Bulwark CLI ratio: wall best, median; CPU best, median',
+  );
   const b = speed.bulwark!;
+  const ratio = (x?: number, y?: number) => (x && y ? (x / y).toFixed(2) : '-');
   for (const [name, s] of Object.entries(speed))
     console.log(
-      `${name.padEnd(15)} ${s.wallSeconds.toFixed(2).padStart(8)}  ${s.medianSeconds.toFixed(2).padStart(10)}  ${String(s.exit).padStart(4)}  ${name.startsWith('bulwark') ? '-' : `${(b.wallSeconds / s.wallSeconds).toFixed(2)}, ${(b.medianSeconds / s.medianSeconds).toFixed(2)}`}`,
+      `${name.padEnd(15)} ${`${s.wallSeconds.toFixed(2)} / ${s.medianSeconds.toFixed(2)}`.padStart(22)}  ${(s.cpuSeconds === undefined ? '-' : `${s.cpuSeconds.toFixed(2)} / ${s.cpuMedianSeconds!.toFixed(2)}`).padStart(21)}  ${String(s.exit).padStart(4)}  ${name.startsWith('bulwark') ? '-' : [ratio(b.wallSeconds, s.wallSeconds), ratio(b.medianSeconds, s.medianSeconds), ratio(b.cpuSeconds, s.cpuSeconds), ratio(b.cpuMedianSeconds, s.cpuMedianSeconds)].join(', ')}`,
     );
   if (tools.length === 1) {
     // Reference figures from the issue (picklescan 1.0.5 / ModelScan on such a corpus, another machine).
