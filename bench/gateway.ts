@@ -1,6 +1,8 @@
 // `npm run bench:gateway`: the same load (autocannon) against (a) a fast upstream stub directly, (b) a
 // bare undici reverse proxy, (c) Bulwark with no policy and (d) Bulwark with the default guard policy,
-// on a 1 KB prompt. Each server runs in its own process. Two phases per target: throughput at
+// on 1 KB prompts; (g) is (d) with its guard checks on the request thread rather than the guard threads;
+// (e) and (f) are (b) and (d) under 6-turn conversations that a client resends whole on every turn. Each
+// server runs in its own process. Two phases per target: throughput at
 // saturation (fixed connections), then latency at a fixed rate the bare proxy serves without queueing
 // (half the slowest target's saturated throughput). Latencies come from autocannon's per-response hrtime (its own
 // histogram has 1 ms resolution). Writes bench/results/gateway.json.
@@ -85,6 +87,31 @@ function promptBodies(count: number): string[] {
 
 const BODIES = promptBodies(4096);
 
+/**
+ * A chat client resends the whole conversation on every turn: 6 turns per conversation, each a new
+ * ~1 KB user message after the earlier messages and short replies. Consecutive requests walk through a
+ * conversation's turns, so a target sees turn n after turn n − 1, as from a real client.
+ */
+const TURNS = 6;
+function conversationBodies(count: number): string[] {
+  const prompts = BODIES.map(
+    (b) => (JSON.parse(b) as { messages: { content: string }[] }).messages[1]!.content,
+  );
+  const out: string[] = [];
+  for (let c = 0; out.length < count; c++) {
+    const messages: { role: string; content: string }[] = [
+      { role: 'system', content: 'You are a helpful assistant.' },
+    ];
+    for (let t = 0; t < TURNS && out.length < count; t++) {
+      messages.push({ role: 'user', content: prompts[(c * TURNS + t) % prompts.length]! });
+      out.push(JSON.stringify({ model: 'bench', messages }));
+      messages.push({ role: 'assistant', content: 'Paris is the capital of France. It sits on the Seine.' });
+    }
+  }
+  return out;
+}
+const CONVERSATIONS = conversationBodies(4096 - (4096 % TURNS));
+
 function listen(server: ReturnType<typeof createServer>): Promise<number> {
   return new Promise((r) => server.listen(0, '127.0.0.1', () => r((server.address() as AddressInfo).port)));
 }
@@ -142,9 +169,12 @@ async function role(name: string, upstream: string): Promise<void> {
   const store = await openStore(`sqlite:${join(dir, 'bulwark.db')}`);
   const { key } = await store.keys.create({ name: 'bench', role: 'service' }, 'bench');
   const config = GatewayConfig.parse({
-    ...(process.env.BENCH_GUARD_THREADS !== undefined
-      ? { guard: { threads: Number(process.env.BENCH_GUARD_THREADS) } }
-      : {}),
+    // (g): the default policy with its checks on the request thread, against (d) on the guard threads.
+    ...(name === 'bulwark-inline'
+      ? { guard: { threads: 0 } }
+      : process.env.BENCH_GUARD_THREADS !== undefined
+        ? { guard: { threads: Number(process.env.BENCH_GUARD_THREADS) } }
+        : {}),
     routes: [{ path: '/v1', kind: 'openai', upstream, policy: name === 'bulwark-none' ? 'none' : 'default' }],
   });
   const gw = await buildGateway({ config, store });
@@ -207,8 +237,9 @@ function percentile(sorted: Float64Array, p: number): number {
 async function load(
   url: string,
   key: string | undefined,
-  opts: { duration: number; rate?: number; connections?: number },
+  opts: { duration: number; rate?: number; connections?: number; bodies?: string[] },
 ): Promise<Load> {
+  const bodies = opts.bodies ?? BODIES;
   const times: number[] = [];
   let sent = 0;
   const result = await new Promise<autocannon.Result>((resolve, reject) => {
@@ -223,7 +254,7 @@ async function load(
         requests: [
           {
             setupRequest: (req: autocannon.Request) => {
-              req.body = BODIES[sent++ & (BODIES.length - 1)];
+              req.body = bodies[sent++ % bodies.length];
               return req;
             },
           },
@@ -287,10 +318,11 @@ async function main() {
   const loadBefore = loadavg()[0]!;
   const up = await spawnRole('upstream');
   const upstreamUrl = `http://127.0.0.1:${up.port}/v1`;
-  const [bare, none, policy] = await Promise.all([
+  const [bare, none, policy, inline] = await Promise.all([
     spawnRole('bare', upstreamUrl),
     spawnRole('bulwark-none', upstreamUrl),
     spawnRole('bulwark-default', upstreamUrl),
+    spawnRole('bulwark-inline', upstreamUrl),
   ]);
   const targets = [
     {
@@ -321,7 +353,30 @@ async function main() {
       key: policy.key,
       pid: policy.pid,
     },
-  ];
+    {
+      id: 'g',
+      name: 'Bulwark default, 0 threads',
+      url: `http://127.0.0.1:${inline.port}`,
+      key: inline.key,
+      pid: inline.pid,
+    },
+    {
+      id: 'e',
+      name: 'bare proxy, 6-turn chats',
+      url: `http://127.0.0.1:${bare.port}`,
+      key: undefined,
+      pid: bare.pid,
+      bodies: CONVERSATIONS,
+    },
+    {
+      id: 'f',
+      name: 'Bulwark default, 6-turn chats',
+      url: `http://127.0.0.1:${policy.port}`,
+      key: policy.key,
+      pid: policy.pid,
+      bodies: CONVERSATIONS,
+    },
+  ] as { id: string; name: string; url: string; key: string | undefined; pid: number; bodies?: string[] }[];
   const out: Record<
     string,
     {
@@ -336,9 +391,12 @@ async function main() {
   try {
     for (const t of targets) {
       process.stderr.write(`${t.name}: warm-up and saturation (${DURATION}s)…\n`);
-      await load(t.url, t.key, { duration: 2 });
+      await load(t.url, t.key, { duration: 2, ...(t.bodies ? { bodies: t.bodies } : {}) });
       const cpu0 = cpuSeconds(t.pid);
-      const saturated = await load(t.url, t.key, { duration: DURATION });
+      const saturated = await load(t.url, t.key, {
+        duration: DURATION,
+        ...(t.bodies ? { bodies: t.bodies } : {}),
+      });
       // CPU the server process spent per request (the proxy itself, not the upstream behind it).
       const cpuUsPerRequest = ((cpuSeconds(t.pid) - cpu0) / (saturated.rps * DURATION)) * 1e6;
       out[t.id] = { name: t.name, saturated, fixedRate: undefined as unknown as Load, cpuUsPerRequest };
@@ -347,12 +405,13 @@ async function main() {
     // included) serves it without queueing and the latency difference is the work added, not a queue.
     const rate = Math.max(
       50,
-      Math.floor(Math.min(out.b!.saturated.rps, out.c!.saturated.rps, out.d!.saturated.rps) * 0.5),
+      Math.floor(Math.min(...['b', 'c', 'd', 'e', 'f', 'g'].map((id) => out[id]!.saturated.rps)) * 0.5),
     );
     for (const t of targets) {
       process.stderr.write(`${t.name}: ${rate} req/s for ${DURATION}s…\n`);
       const before = t.key ? await addedSnapshot(t.url, t.key) : undefined;
       out[t.id]!.fixedRate = await load(t.url, t.key, {
+        ...(t.bodies ? { bodies: t.bodies } : {}),
         duration: DURATION,
         rate,
         connections: LATENCY_CONNECTIONS,
@@ -375,23 +434,35 @@ async function main() {
         addedP99Ms: c.fixedRate.p99 - b.fixedRate.p99,
         throughputRatio: c.saturated.rps / b.saturated.rps,
       },
+      guardOnRequestThread: {
+        addedP50Ms: out.g!.fixedRate.p50 - b.fixedRate.p50,
+        addedP99Ms: out.g!.fixedRate.p99 - b.fixedRate.p99,
+        throughputRatio: out.g!.saturated.rps / b.saturated.rps,
+      },
+      conversations: {
+        addedP50Ms: out.f!.fixedRate.p50 - out.e!.fixedRate.p50,
+        addedP99Ms: out.f!.fixedRate.p99 - out.e!.fixedRate.p99,
+        throughputRatio: out.f!.saturated.rps / out.e!.saturated.rps,
+      },
       targets: { throughputRatioAtLeast: 0.8, addedP99MsAtMost: 1 },
     };
     const f = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '—');
     const rows = targets.map((t) => {
       const r = out[t.id]!;
-      return `${`(${t.id}) ${t.name}`.padEnd(28)} ${r.saturated.rps.toFixed(0).padStart(8)} ${r.cpuUsPerRequest.toFixed(0).padStart(8)} ${f(r.fixedRate.p50).padStart(9)} ${f(r.fixedRate.p99).padStart(9)} ${String(r.saturated.errors + r.saturated.non2xx + r.fixedRate.errors + r.fixedRate.non2xx).padStart(7)}`;
+      return `${`(${t.id}) ${t.name}`.padEnd(33)} ${r.saturated.rps.toFixed(0).padStart(8)} ${r.cpuUsPerRequest.toFixed(0).padStart(8)} ${f(r.fixedRate.p50).padStart(9)} ${f(r.fixedRate.p99).padStart(9)} ${String(r.saturated.errors + r.saturated.non2xx + r.fixedRate.errors + r.fixedRate.non2xx).padStart(7)}`;
     });
     console.log(
       `\nGateway benchmark — ${new Date().toISOString()} — ${cpus().length} cores, 1 KB prompt, ${CONNECTIONS} connections`,
     );
     console.log(
-      `${'target'.padEnd(28)} ${'req/s'.padStart(8)} ${'CPU µs'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}   (latency at ${rate} req/s, ${LATENCY_CONNECTIONS} connections)`,
+      `${'target'.padEnd(33)} ${'req/s'.padStart(8)} ${'CPU µs'.padStart(8)} ${'p50 ms'.padStart(9)} ${'p99 ms'.padStart(9)} ${'errors'.padStart(7)}   (latency at ${rate} req/s, ${LATENCY_CONNECTIONS} connections)`,
     );
     for (const r of rows) console.log(r);
     console.log(
       `\n(d) vs (b): added p50 ${f(summary.addedP50Ms)} ms, added p99 ${f(summary.addedP99Ms)} ms, throughput ratio ${summary.throughputRatio.toFixed(3)}` +
         `\n(c) vs (b): added p50 ${f(summary.noPolicy.addedP50Ms)} ms, added p99 ${f(summary.noPolicy.addedP99Ms)} ms, throughput ratio ${summary.noPolicy.throughputRatio.toFixed(3)}` +
+        `\n(g) vs (b): added p50 ${f(summary.guardOnRequestThread.addedP50Ms)} ms, added p99 ${f(summary.guardOnRequestThread.addedP99Ms)} ms, throughput ratio ${summary.guardOnRequestThread.throughputRatio.toFixed(3)}` +
+        `\n(f) vs (e): added p50 ${f(summary.conversations.addedP50Ms)} ms, added p99 ${f(summary.conversations.addedP99Ms)} ms, throughput ratio ${summary.conversations.throughputRatio.toFixed(3)}` +
         `\nBulwark's own measure of its added time at the fixed rate (mean; p99 as its histogram bucket): no policy ${f(c.serverAddedMeanMs ?? Number.NaN)} ms, p99 ≤ ${f(c.serverAddedP99AtMostMs ?? Number.NaN)} ms; default policy ${f(d.serverAddedMeanMs ?? Number.NaN)} ms, p99 ≤ ${f(d.serverAddedP99AtMostMs ?? Number.NaN)} ms` +
         `\nMachine load (1-minute average) before and after: ${loadBefore.toFixed(2)} → ${loadavg()[0]!.toFixed(2)} on ${cpus().length} cores`,
     );
@@ -430,7 +501,7 @@ async function main() {
       )}\n`,
     );
   } finally {
-    for (const ch of [up, bare, none, policy]) ch.kill();
+    for (const ch of [up, bare, none, policy, inline]) ch.kill();
   }
 }
 
