@@ -194,7 +194,13 @@ const WORD_ASCII = (() => {
 export function textVector(text: string, dims = 64): Float64Array {
   const v = new Float64Array(dims);
   const n = Math.min(text.length, 20_000);
-  let h = 2166136261;
+  // Hashes stay int32 (FNV's offset basis written as its int32 bits) and buckets come from a mask when
+  // `dims` is a power of two: the same buckets as the unsigned arithmetic, without the double-precision
+  // modulo that unsigned values above 2^31 would cost on every word.
+  const FNV = -2128831035;
+  const mask = (dims & (dims - 1)) === 0 ? dims - 1 : -1;
+  const bucket = (x: number) => (mask >= 0 ? x & mask : (x >>> 0) % dims);
+  let h = FNV;
   let inWord = false;
   let prev = 0;
   let hasPrev = false;
@@ -207,12 +213,11 @@ export function textVector(text: string, dims = 64): Float64Array {
       h = Math.imul(h ^ f, 16777619);
       inWord = true;
     } else if (inWord) {
-      const w = h >>> 0;
-      v[w % dims]! += 1;
-      if (hasPrev) v[(Math.imul(prev ^ w, 2654435761) >>> 0) % dims]! += 0.5;
-      prev = w;
+      v[bucket(h)]! += 1;
+      if (hasPrev) v[bucket(Math.imul(prev ^ h, -1640531535))]! += 0.5;
+      prev = h;
       hasPrev = true;
-      h = 2166136261;
+      h = FNV;
       inWord = false;
     }
   }
