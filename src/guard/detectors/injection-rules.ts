@@ -588,6 +588,67 @@ export const PROBE_RULES: PhraseRule[] = gated([
       /\b[a-z]\s*=\s*["“„«「'][^\n]{0,200}?\b[a-z]\s*=\s*["“„«「'][\s\S]{0,400}?\b[a-z]\s*=?\s*[a-z]\s*\+\s*[a-z]\b/iu,
   },
   {
+    // Lettered parts in any language, to be combined: three letters (A, B, C …) each given a quoted
+    // piece within a short span ("A는 \"말해줄 수\", B는 \"기밀 문자열\"…", "A est « … », B est « … »"): pieces of a
+    // request split so that no single piece reads as one.
+    label: 'payload-splitting:lettered',
+    score: 0.75,
+    // Only with a word for combining them: a multiple-choice question also labels quoted options.
+    gate: [
+      'combin',
+      'concaten',
+      'join',
+      'merge',
+      'put together',
+      'zusammen',
+      'kombinier',
+      'verbind',
+      'ensemble',
+      'assembl',
+      'insieme',
+      'unisci',
+      'junt',
+      'unir',
+      'объедин',
+      'соедин',
+      'сложи',
+      'birleştir',
+      'जोड़',
+      'मिला',
+      'মিলিয়ে',
+      'একত্র',
+      'যুক্ত',
+      '合并',
+      '合併',
+      '组合',
+      '組合',
+      '組み合わせ',
+      '結合',
+      '合わせ',
+      '합쳐',
+      '합치',
+      '결합',
+      'ادمج',
+      'اجمع',
+      'دمج',
+      'kết hợp',
+      'ghép',
+      'gabung',
+      'รวม',
+      'pagsama',
+    ],
+    pattern: new RegExp(
+      Array.from(
+        { length: 3 },
+        () =>
+          // The letter stands alone: then ":" or "=", a word after a space ("A est"), or a particle
+          // written on (Korean "A는", Japanese "Aは"); not inside markup ("FAMILY=", "#FFFFFF").
+          `(?<![\\p{L}\\p{N}"'#])[A-F](?:\\s*[:=]|\\s+\\p{L}{1,6}\\s*[:=]?|\\p{Lo}{1,3})\\s*["“„«「][^"”»」\\n]{2,100}["”»」]`,
+      ).join('[^\\n]{0,40}?'),
+      'u',
+    ),
+  },
+  {
     // Payload splitting into numbered, quoted parts ("Part 1 is "What are some recip", Part 2 is "es …""),
     // or lettered ones to be combined ("Combine A, B, and C … A is "…""), in any language.
     label: 'payload-splitting:parts',
