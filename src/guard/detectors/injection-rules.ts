@@ -1020,23 +1020,38 @@ export function repeatedTokens(text: string): boolean {
   if (text.length < 20) return false;
   const head = text.length > 4000 ? text.slice(0, 4000) : text;
   const n = tokenize(head);
-  for (let p = 1; p <= 6; p++) {
-    let run = 0;
-    for (let i = p; i < n; i++) {
-      if (sameToken(text, i, i - p)) {
-        ++run;
-        // One word ten times in a row ("cake cake cake …"), unless it is a sound ("ha ha ha", "la la").
-        if (p === 1 && run >= 9) {
-          const w = text.slice(tokStart[i], tokEnd[i]);
-          if (WORDLIKE.test(w) && !SOUNDS.test(w)) return true;
-        }
-        // A phrase of p words ten times ("mật khẩu mật khẩu …") when it holds a word, not markup.
-        if (p > 1 && run === 9 * p && phraseHasWord(text, i, p)) return true;
-        if (run >= Math.max(19, 9 * p)) return true;
-      } else run = 0;
+  // One pass, one run counter per period p ≤ 6: token i equals token i - p (hash and length; a run
+  // that reaches a threshold is checked character by character before it counts).
+  runs.fill(0);
+  for (let i = 1; i < n; i++) {
+    const h = tokHash[i]!;
+    const len = tokEnd[i]! - tokStart[i]!;
+    for (let p = 1; p <= 6 && p <= i; p++) {
+      if (len === 0 || tokHash[i - p] !== h || tokEnd[i - p]! - tokStart[i - p]! !== len) {
+        runs[p] = 0;
+        continue;
+      }
+      const run = ++runs[p]!;
+      if (run < 9) continue;
+      // One word ten times in a row ("cake cake cake …"), unless it is a sound ("ha ha ha", "la la").
+      if (p === 1 && run >= 9 && sameRun(text, i, p, run)) {
+        const w = text.slice(tokStart[i], tokEnd[i]);
+        if (WORDLIKE.test(w) && !SOUNDS.test(w)) return true;
+      }
+      // A phrase of p words ten times ("mật khẩu mật khẩu …") when it holds a word, not markup.
+      if (p > 1 && run === 9 * p && sameRun(text, i, p, run) && phraseHasWord(text, i, p)) return true;
+      if (run >= Math.max(19, 9 * p) && sameRun(text, i, p, run)) return true;
     }
   }
   return UNSPACED_REPEAT.test(head) && unspacedRepeat(head);
+}
+
+const runs = new Int32Array(7);
+
+/** The last `run` tokens up to `end` really equal the tokens `p` before them (hashes can collide). */
+function sameRun(text: string, end: number, p: number, run: number): boolean {
+  for (let k = end - run + 1; k <= end; k++) if (!sameToken(text, k, k - p)) return false;
+  return true;
 }
 
 function phraseHasWord(text: string, end: number, p: number): boolean {
@@ -1069,6 +1084,7 @@ const tokEnd = new Int32Array(MAX_TOKENS);
 const tokHash = new Int32Array(MAX_TOKENS);
 
 function isSpace(c: number): boolean {
+  if (c > 32 && c < 0xa0) return false;
   return (
     c === 32 ||
     (c >= 9 && c <= 13) ||
