@@ -287,9 +287,9 @@ async function scanSevenZ(
   ctx.formats.add('7z');
   const data = inMemoryOrLimit(ctx, src, member, '7z archive');
   if (!data) return;
-  let members: ReturnType<typeof readSevenZip>;
+  let archive: ReturnType<typeof readSevenZip>;
   try {
-    members = readSevenZip(data, {
+    archive = readSevenZip(data, {
       maxMembers: ctx.limits.maxMembers,
       maxTotal: budget(ctx),
       tick: ctx.tick,
@@ -311,7 +311,12 @@ async function scanSevenZ(
     return;
   }
   ctx.recognised = true;
-  for (const m of members) {
+  for (const p of archive.problems)
+    ctx.add('scan.file.unparseable', {
+      member,
+      title: `7z archive holds ${p} (a damaged or crafted header): not all of its data could be scanned`,
+    });
+  for (const m of archive.members) {
     const name = joinMember(member, m.name);
     const bad = unsafePath(m.name);
     if (bad)

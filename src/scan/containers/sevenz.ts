@@ -28,6 +28,16 @@ export class SevenZError extends Error {
   }
 }
 
+export interface SevenZArchive {
+  members: SevenZMember[];
+  /**
+   * Data the listing does not account for — packed bytes no stream covers, data streams no file uses —
+   * which 7-Zip never writes and no reader extracts: a damaged or crafted header. The caller reports
+   * each rather than trust the listing.
+   */
+  problems: string[];
+}
+
 export interface SevenZBounds {
   maxMembers: number;
   /** Most decompressed bytes for the whole archive (header included). */
@@ -512,8 +522,24 @@ function readFiles(r: Reader, maxMembers: number): { name: string; hasStream: bo
   return out;
 }
 
+function packedRange(s: Streams): [number, number] {
+  return [32 + s.packPos, 32 + s.packPos + s.packSizes.reduce((a, b) => a + b, 0)];
+}
+
+/** Bytes of [start, end) outside every range. */
+function uncovered(start: number, end: number, ranges: [number, number][]): number {
+  let at = start;
+  let gaps = 0;
+  for (const [a, b] of [...ranges].sort((x, y) => x[0] - y[0])) {
+    if (a > at) gaps += Math.min(a, end) - at;
+    at = Math.max(at, b);
+    if (at >= end) break;
+  }
+  return gaps + Math.max(0, end - at);
+}
+
 /** Lists and decompresses the members of a 7z archive in memory, within `bounds`. */
-export function readSevenZip(bytes: Uint8Array, bounds: SevenZBounds): SevenZMember[] {
+export function readSevenZip(bytes: Uint8Array, bounds: SevenZBounds): SevenZArchive {
   if (bytes.length < 32 || SIGNATURE.some((b, i) => bytes[i] !== b))
     throw new SevenZError('not a 7z archive');
   const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -521,21 +547,28 @@ export function readSevenZip(bytes: Uint8Array, bounds: SevenZBounds): SevenZMem
     throw new SevenZError('7z start header CRC does not match');
   const nextOff = v.getUint32(12, true) + v.getUint32(16, true) * 2 ** 32;
   const nextSize = v.getUint32(20, true) + v.getUint32(24, true) * 2 ** 32;
-  if (nextSize === 0) return [];
+  if (nextSize === 0) return { members: [], problems: unused(uncovered(32, 32 + nextOff, [])) };
   if (32 + nextOff + nextSize > bytes.length)
     throw new SevenZError('7z header lies past the end of the archive');
   let header = bytes.subarray(32 + nextOff, 32 + nextOff + nextSize);
   if (crc32(header) !== v.getUint32(28, true)) throw new SevenZError('7z header CRC does not match');
   const decoder = new Decoder(bytes, bounds);
+  const ranges: [number, number][] = [];
   // An encoded header is itself a folder to decode (7-Zip compresses its headers by default); a
   // decoded header may in principle be encoded again, so this loops, a bounded number of times.
   for (let round = 0; ; round++) {
     const r = new Reader(header);
     const id = r.byte();
-    if (id === K_HEADER) return readHeader(r, decoder, bounds);
+    if (id === K_HEADER) {
+      const problems: string[] = [];
+      const members = readHeader(r, decoder, bounds, ranges, problems);
+      problems.unshift(...unused(uncovered(32, 32 + nextOff, ranges)));
+      return { members, problems };
+    }
     if (id !== K_ENCODED_HEADER) throw new SevenZError(`7z header starts with unknown property ${id}`);
     if (round >= 4) throw new SevenZError('7z header is encoded too many times');
     const s = readStreams(r, bounds.maxMembers);
+    ranges.push(packedRange(s));
     if (s.folders.length === 0) throw new SevenZError('7z encoded header has no folder');
     try {
       header = decoder.folder(s, 0, 32 + s.packPos);
@@ -547,7 +580,17 @@ export function readSevenZip(bytes: Uint8Array, bounds: SevenZBounds): SevenZMem
   }
 }
 
-function readHeader(r: Reader, decoder: Decoder, bounds: SevenZBounds): SevenZMember[] {
+function unused(n: number): string[] {
+  return n > 0 ? [`${n} byte(s) of packed data that no stream uses`] : [];
+}
+
+function readHeader(
+  r: Reader,
+  decoder: Decoder,
+  bounds: SevenZBounds,
+  ranges: [number, number][],
+  problems: string[],
+): SevenZMember[] {
   let id = r.byte();
   if (id === K_ARCHIVE_PROPERTIES) {
     for (;;) {
@@ -558,12 +601,13 @@ function readHeader(r: Reader, decoder: Decoder, bounds: SevenZBounds): SevenZMe
     id = r.byte();
   }
   if (id === K_ADDITIONAL_STREAMS) {
-    readStreams(r, bounds.maxMembers);
+    ranges.push(packedRange(readStreams(r, bounds.maxMembers)));
     id = r.byte();
   }
   let streams: Streams = { packPos: 0, packSizes: [], folders: [], substreams: [], crcs: [] };
   if (id === K_MAIN_STREAMS) {
     streams = readStreams(r, bounds.maxMembers);
+    ranges.push(packedRange(streams));
     id = r.byte();
   }
   let files: ReturnType<typeof readFiles> = [];
@@ -622,5 +666,9 @@ function readHeader(r: Reader, decoder: Decoder, bounds: SevenZBounds): SevenZMe
       else out.push({ name: f.name, isDirectory: false, bytes });
     }
   }
+  const streamsTotal = streams.substreams.reduce((n, f) => n + f.length, 0);
+  const withData = files.filter((f) => f.hasStream).length;
+  if (streamsTotal > withData)
+    problems.push(`${streamsTotal - withData} data stream(s) that no listed file uses`);
   return out;
 }
