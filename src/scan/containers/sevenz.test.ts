@@ -188,7 +188,7 @@ describe('7z reader (own: Copy, LZMA, LZMA2, BZip2, Deflate, BCJ, Delta)', () =>
           else assert.ok(r.findings.length > 0 || !r.scanned, titles);
         },
       ),
-      { numRuns: 300 },
+      { numRuns: 1000 },
     );
   });
 
