@@ -30,7 +30,8 @@ class Output {
     this.max = bounds.max;
     this.tick = bounds.tick;
     if (expected > bounds.max) throw new ExpandLimit(bounds.max);
-    this.buf = new Uint8Array(expected >= 0 ? expected : Math.min(bounds.max, 1 << 16));
+    // A declared size is a promise, not a fact: start small and grow (doubling) as output arrives.
+    this.buf = new Uint8Array(Math.min(expected >= 0 ? expected : bounds.max, 1 << 20));
   }
   private grow(n: number): void {
     const need = this.pos + n;

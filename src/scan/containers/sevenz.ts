@@ -167,7 +167,9 @@ interface Streams {
 
 function readFolder(r: Reader): Folder {
   const numCoders = r.number();
-  if (numCoders < 1 || numCoders > 64) throw new SevenZError(`7z folder has ${numCoders} coders`);
+  // 7-Zip writes at most 4 coders and 4 streams per coder (BCJ2); the caps keep the bind-pair
+  // lookups below small whatever a header declares.
+  if (numCoders < 1 || numCoders > 32) throw new SevenZError(`7z folder has ${numCoders} coders`);
   const coders: Coder[] = [];
   let totalIn = 0;
   let totalOut = 0;
@@ -177,7 +179,7 @@ function readFolder(r: Reader): Folder {
     const id = Buffer.from(r.bytes(flag & 0x0f)).toString('hex');
     const numIn = flag & 0x10 ? r.number() : 1;
     const numOut = flag & 0x10 ? r.number() : 1;
-    if (numIn > 32 || numOut > 32) throw new SevenZError('7z coder has too many streams');
+    if (numIn > 8 || numOut > 8) throw new SevenZError('7z coder has too many streams');
     const props = flag & 0x20 ? r.bytes(r.number()) : new Uint8Array(0);
     coders.push({ id, numIn, numOut, props });
     totalIn += numIn;
@@ -366,14 +368,33 @@ class Decoder {
     this.bounds = bounds;
   }
 
+  private readonly starts = new WeakMap<Streams, { index: number[]; offset: number[] }>();
+
+  /** First packed stream of folder `fi` and its offset from the pack position (computed once per list). */
+  private packStarts(s: Streams, fi: number): { index: number; offset: number } {
+    let t = this.starts.get(s);
+    if (!t) {
+      t = { index: [], offset: [] };
+      let index = 0;
+      let offset = 0;
+      for (const f of s.folders) {
+        t.index.push(index);
+        t.offset.push(offset);
+        for (let k = 0; k < f.packed.length; k++) offset += s.packSizes[index + k] ?? 0;
+        index += f.packed.length;
+      }
+      this.starts.set(s, t);
+    }
+    return { index: t.index[fi]!, offset: t.offset[fi]! };
+  }
+
   /** Decodes folder `fi` of `s` (its packed streams start at `packStart`, absolute). */
   folder(s: Streams, fi: number, packStart: number): Uint8Array {
     const f = s.folders[fi]!;
-    let packIndex = 0;
-    for (let i = 0; i < fi; i++) packIndex += s.folders[i]!.packed.length;
+    const { index, offset } = this.packStarts(s, fi);
+    const packIndex = index;
     const packOffsets: number[] = [];
-    let off = packStart;
-    for (let i = 0; i < packIndex; i++) off += s.packSizes[i] ?? 0;
+    let off = packStart + offset;
     for (let i = 0; i < f.packed.length; i++) {
       packOffsets.push(off);
       off += s.packSizes[packIndex + i] ?? 0;
