@@ -627,6 +627,7 @@ def gen_containers():
     """
     import tempfile
     import h5py
+    import numpy as np
     import py7zr
     out = os.path.join(ROOT, 'containers')
     os.makedirs(out, exist_ok=True)
@@ -668,13 +669,23 @@ def gen_containers():
     code = base64.b64encode(marshal.dumps(compile(MARK_PY, '<lambda>', 'eval'))).decode()
     lam = {'class_name': 'Lambda', 'config': {'name': 'lam', 'function': [code, None, None], 'function_type': 'lambda', 'module': None}}
     pad = [{'class_name': 'Dense', 'config': {'name': f'dense_{i}', 'units': 2, 'activation': 'linear', 'use_bias': True}} for i in range(900)]
-    for name, layers in (('keras-dense-attrs-lambda.h5', pad + [lam]), ('keras-dense-attrs-clean.h5', pad)):
+    # As str, h5py writes a variable-length string (the value in the global heap, the attribute a
+    # managed heap object); as numpy bytes, a fixed-length string (as h5py 2 wrote Keras's bytes): an
+    # attribute message over 64 KiB, which lands in the heap as a huge object.
+    for name, layers, as_bytes in (
+        ('keras-dense-attrs-lambda.h5', pad + [lam], False),
+        ('keras-dense-attrs-lambda-bytes.h5', pad + [lam], True),
+        ('keras-dense-attrs-clean.h5', pad, True),
+    ):
         cfg = json.dumps({'class_name': 'Sequential', 'config': {'name': 'seq', 'layers': layers}})
         assert len(cfg) > 65536
         with h5py.File(os.path.join(out, name), 'w', libver='latest') as f:
             f.attrs['keras_version'] = '2.11.0'
             f.attrs['backend'] = 'tensorflow'
-            f.attrs['model_config'] = cfg
+            if as_bytes:
+                f.attrs.create('model_config', np.bytes_(cfg.encode()))
+            else:
+                f.attrs['model_config'] = cfg
             for i in range(12):
                 f.attrs[f'note_{i}'] = f'attribute {i}'
             f.create_group('model_weights')
