@@ -490,7 +490,7 @@ const OWN_ACCOUNT = new RegExp(
 
 // Claimed authority and special modes, in other languages ("Soy tu desarrollador", "维护模式").
 const AUTHORITY_TERMS =
-  'soy dios|je suis dieu|ich bin (?:ein )?gott|sono dio|sou deus|я бог|ben tanrıyım|मैं भगवान हूँ|मैं भगवान हूं|আমি ঈশ্বর|我是上帝|我是神|私は神|나는 신이다|أنا الله|أنا الإله|tôi là chúa|saya tuhan|saya adalah tuhan|ฉันคือพระเจ้า|ako ang diyos|मैं (?:एक )?डेवलपर हूँ|मैं आपका (?:बॉस|मालिक)|ओवरराइड मोड|modo de anulación|mode de remplacement|override-modus|modalità (?:di )?override|режим переопределения|geçersiz kılma modu|覆盖模式|オーバーライドモード|오버라이드 모드|وضع التجاوز|chế độ ghi đè|mode penggantian|โหมดแทนที่|soy tu (?:desarrollador|creador|administrador)|je suis (?:ton|votre) (?:développeur|créateur|administrateur)|ich bin (?:dein|ihr) (?:entwickler|schöpfer|administrator)|sono il (?:tuo|vostro) (?:sviluppatore|creatore|amministratore)|sou (?:o )?(?:seu|teu) (?:desenvolvedor|criador|administrador)|я (?:твой|ваш) (?:разработчик|создатель|администратор)|(?:senin )?(?:geliştiricin|yaratıcın|geliştiricinim|yaratıcınım)|मैं आपका (?:डेवलपर|निर्माता|व्यवस्थापक)|আমি আপনার (?:ডেভেলপার|নির্মাতা)|我是你的(?:开发者|开发人员|创造者|管理员)|あなたの(?:開発者|作成者|管理者)です|나는 (?:당신의|너의) (?:개발자|창조자|관리자)|أنا (?:مطورك|منشئك|مسؤولك|ال(?:مطور|منشئ|مسؤول) الخاص بك)|tôi là (?:một )?(?:nhà phát triển|người tạo ra|quản trị viên)|saya (?:adalah )?(?:pengembang|pencipta|administrator) (?:anda|kamu)|ฉัน(?:เป็น|คือ)ผู้พัฒนา|ako ang (?:iyong )?(?:developer|lumikha|tagapaglikha)|modo (?:de )?(?:mantenimiento|desarrollador|dios|manutenção|desenvolvedor)|mode (?:de )?(?:maintenance|développeur|développement|dieu|debug|débogage)|(?:wartungs|entwickler|gott)modus|modalità (?:di )?(?:manutenzione|sviluppatore|sviluppo|dio|debug)|режим (?:обслуживания|разработчика|бога|отладки)|(?:bakım|geliştirici|tanrı) modu|(?:मेंटेनेंस|डेवलपर|रखरखाव) मोड|(?:维护|开发者|上帝|调试)模式|(?:メンテナンス|開発者|ゴッド|デバッグ)モード|(?:유지 관리|유지관리|개발자|신|디버그) 모드|وضع (?:الصيانة|المطور|الإله)|chế độ (?:bảo trì|nhà phát triển|thần)|mode (?:pemeliharaan|pengembang|dewa)|โหมด(?:บำรุงรักษา|นักพัฒนา|พระเจ้า)|(?:maintenance|developer|god) mode|smartgpt';
+  'soy dios|je suis dieu|ich bin (?:ein )?gott|sono dio|sou deus|я бог|ben tanrıyım|मैं भगवान हूँ|मैं भगवान हूं|আমি ঈশ্বর|我是上帝|我是神|私は神|나는 신이다|أنا الله|أنا الإله|tôi là chúa|saya tuhan|saya adalah tuhan|aku (?:adalah )?tuhan|ฉันคือพระเจ้า|ako ang diyos|मैं (?:एक )?डेवलपर हूँ|मैं आपका (?:बॉस|मालिक)|ओवरराइड मोड|modo de anulación|mode de remplacement|override-modus|modalità (?:di )?override|режим переопределения|geçersiz kılma modu|覆盖模式|オーバーライドモード|오버라이드 모드|وضع التجاوز|chế độ ghi đè|mode penggantian|โหมดแทนที่|soy tu (?:desarrollador|creador|administrador)|je suis (?:ton|votre) (?:développeur|créateur|administrateur)|ich bin (?:dein|ihr) (?:entwickler|schöpfer|administrator)|sono il (?:tuo|vostro) (?:sviluppatore|creatore|amministratore)|sou (?:o )?(?:seu|teu) (?:desenvolvedor|criador|administrador)|я (?:твой|ваш) (?:разработчик|создатель|администратор)|(?:senin )?(?:geliştiricin|yaratıcın|geliştiricinim|yaratıcınım)|मैं आपका (?:डेवलपर|निर्माता|व्यवस्थापक)|আমি আপনার (?:ডেভেলপার|নির্মাতা)|我是你的(?:开发者|开发人员|创造者|管理员)|あなたの(?:開発者|作成者|管理者)です|나는 (?:당신의|너의) (?:개발자|창조자|관리자)|أنا (?:مطورك|منشئك|مسؤولك|ال(?:مطور|منشئ|مسؤول) الخاص بك)|tôi là (?:một )?(?:nhà phát triển|người tạo ra|quản trị viên)|saya (?:adalah )?(?:pengembang|pencipta|administrator) (?:anda|kamu)|ฉัน(?:เป็น|คือ)ผู้พัฒนา|ako ang (?:iyong )?(?:developer|lumikha|tagapaglikha)|modo (?:de )?(?:mantenimiento|desarrollador|dios|manutenção|desenvolvedor)|mode (?:de )?(?:maintenance|développeur|développement|dieu|debug|débogage)|(?:wartungs|entwickler|gott)modus|modalità (?:di )?(?:manutenzione|sviluppatore|sviluppo|dio|debug)|режим (?:обслуживания|разработчика|бога|отладки)|(?:bakım|geliştirici|tanrı) modu|(?:मेंटेनेंस|डेवलपर|रखरखाव) मोड|(?:维护|开发者|上帝|调试)模式|(?:メンテナンス|開発者|ゴッド|デバッグ)モード|(?:유지 관리|유지관리|개발자|신|디버그) 모드|وضع (?:الصيانة|المطور|الإله)|chế độ (?:bảo trì|nhà phát triển|thần)|mode (?:pemeliharaan|pengembang|dewa)|โหมด(?:บำรุงรักษา|นักพัฒนา|พระเจ้า)|(?:maintenance|developer|god) mode|smartgpt';
 
 const YOUR_SECRET =
   'tu contraseña|su contraseña|tu clave secreta|votre mot de passe|ton mot de passe|dein passwort|ihr passwort|deinen geheimen schlüssel|la tua password|tua password|la sua password|a sua senha|sua senha|tua senha|tua palavra-passe|sua palavra-passe|твой пароль|ваш пароль|твой секретный ключ|şifreni|şifreniz|şifrenizi|gizli anahtarın|आपका पासवर्ड|तुम्हारा पासवर्ड|आपकी गुप्त कुंजी|আপনার পাসওয়ার্ড|তোমার পাসওয়ার্ড|你的密码|您的密码|你的密鑰|你的密钥|あなたのパスワード|あなたの秘密の鍵|너의 비밀번호|당신의 비밀번호|네 비밀번호|كلمة المرور الخاصة بك|كلمة السر الخاصة بك|مفتاحك السري|mật khẩu của bạn|khóa bí mật của bạn|kata sandi anda|kata sandimu|kunci rahasia anda|รหัสผ่านของคุณ|กุญแจลับของคุณ|iyong password|iyong lihim na susi';
@@ -500,9 +500,9 @@ const TELL_ME =
 const IMAGINE =
   "imagine|suppose|pretend|let's say|imagina|supongamos|supón|imaginez|imaginons|supposons|stell dir vor|stellen sie sich vor|angenommen|immagina|immaginiamo|supponiamo|imagine|suponha|suponhamos|представ\\p{L}*|предполож\\p{L}*|допуст\\p{L}*|hayal ed\\p{L}*|varsay\\p{L}*|कल्पना|मान लीजिए|মনে কর\\p{L}*|ধরা যাক|কল্পনা|想象|假设|假設|想像|仮定|상상|가정|تخيل|لنفترض|افترض|tưởng tượng|giả sử|bayangkan|misalkan|andaikan|anggap|จินตนาการ|สมมติ|isipin|ipagpalagay";
 const PERSONAL_DATA =
-  'personal (?:data|information|details)|datos personales|información personal|données personnelles|informations personnelles|persönliche(?:n)? daten|personenbezogene(?:n)? daten|dati personali|informazioni personali|dados pessoais|informações pessoais|персональн\\p{L}* данн\\p{L}*|личн\\p{L}* данн\\p{L}*|kişisel veri\\p{L}*|kişisel bilgi\\p{L}*|व्यक्तिगत डेटा|निजी डेटा|व्यक्तिगत जानकारी|ব্যক্তিগত ডেটা|ব্যক্তিগত তথ্য|个人数据|个人信息|個人資料|個人データ|個人情報|개인 데이터|개인 정보|개인정보|البيانات الشخصية|المعلومات الشخصية|dữ liệu cá nhân|thông tin cá nhân|data pribadi|informasi pribadi|ข้อมูลส่วนบุคคล|ข้อมูลส่วนตัว|personal na data|personal na impormasyon|personal na datos|passwords?';
+  'personal (?:data|information|details)|datos personales|información personal|données personnelles|informations personnelles|persönlich\\p{L}* daten|personenbezogen\\p{L}* daten|dati personali|informazioni personali|dados pessoais|informações pessoais|персональн\\p{L}* данн\\p{L}*|личн\\p{L}* данн\\p{L}*|kişisel veri\\p{L}*|kişisel bilgi\\p{L}*|व्यक्तिगत डेटा|निजी डेटा|व्यक्तिगत जानकारी|ব্যক্তিগত ডেটা|ব্যক্তিগত তথ্য|个人数据|个人信息|個人資料|個人データ|個人情報|개인 데이터|개인 정보|개인정보|البيانات الشخصية|المعلومات الشخصية|dữ liệu cá nhân|thông tin cá nhân|data pribadi|informasi pribadi|ข้อมูลส่วนบุคคล|ข้อมูลส่วนตัว|personal na data|personal na impormasyon|personal na datos|passwords?';
 const PERSON_ATTRIBUTE =
-  'birth ?date|date of birth|birthday|e-?mail address|home address|city of residence|where (?:\\w+ )?lives|fecha de nacimiento|correo electrónico|dirección|ciudad de residencia|date de naissance|adresse e-?mail|ville de résidence|geburtsdatum|e-mail-adresse|wohnort|data di nascita|indirizzo e-?mail|città di residenza|data de nascimento|endereço de e-?mail|cidade de residência|дат\\p{L}* рождения|электронн\\p{L}* почт\\p{L}*|город\\p{L}* проживания|где живет|doğum tarihi|e-posta adresi|yaşadığı şehir|जन्म तिथि|जन्मतिथि|ईमेल पता|निवास|জন্ম তারিখ|ইমেল ঠিকানা|ইমেইল ঠিকানা|出生日期|生日|电子邮件地址|邮箱|居住城市|生年月日|誕生日|メールアドレス|住んでいる|생년월일|생일|이메일 주소|거주 도시|تاريخ ميلاد|عنوان البريد الإلكتروني|بريد \\p{L}+ الإلكتروني|مدينة الإقامة|ngày sinh|địa chỉ email|thành phố cư trú|tanggal lahir|alamat email|kota tempat tinggal|วันเกิด|ที่อยู่อีเมล|เมืองที่อาศัย|petsa ng kapanganakan|kaarawan|email address|lungsod|what (?:would|is) your password|your password';
+  'birth ?date|date of birth|birthday|e-?mail address|home address|city of residence|where (?:\\w+ )?lives|fecha de nacimiento|correo electrónico|dirección|ciudad de residencia|date de naissance|adresse e-?mail|ville de résidence|geburtsdatum|e-mail-adresse|wohn(?:ort|stadt|adresse|sitz)|data di nascita|indirizzo e-?mail|città di residenza|data de nascimento|endereço de e-?mail|cidade de residência|дат\\p{L}* рождения|электронн\\p{L}* почт\\p{L}*|город\\p{L}* проживания|где (?:\\p{L}+ )?жив[её]т|doğum tarihi|e-posta adresi|yaşadığı şehir|जन्म तिथि|जन्मतिथि|ईमेल पता|निवास|জন্ম তারিখ|ইমেল ঠিকানা|ইমেইল ঠিকানা|出生日期|生日|电子邮件地址|邮箱|居住城市|生年月日|誕生日|メールアドレス|住んでいる|생년월일|생일|이메일 주소|거주 도시|تاريخ ميلاد|عنوان البريد الإلكتروني|بريد \\p{L}+ الإلكتروني|مدينة الإقامة|ngày sinh|địa chỉ email|thành phố cư trú|tanggal lahir|alamat email|kota tempat tinggal|วันเกิด|ที่อยู่อีเมล|เมืองที่อาศัย|petsa ng kapanganakan|kaarawan|email address|lungsod|what (?:would|is) your password|your password';
 
 const CREATIVE_FORM =
   'पिग लैटिन|एक्रोस्टिक|क्रोस्टिक|haiku|хайку|俳句|하이쿠|هايكو|हाइकु|হাইকু|ไฮกุ|poema|poème|gedicht|poesia|стихотворени\\p{L}*|стих(?:и|ов|а)?(?!\\p{L})|şiir|कविता|কবিতা|诗歌|首诗|詩を|시를|قصيدة|bài thơ|puisi|บทกวี|กลอน|โคลง|\\btula\\b|acróstico|acrostiche|akrostichon|acrostico|акростих|akrostiş|藏头诗|折り句|삼행시|leetspeak|\\bleet\\b|ليتسبيك|लीटस्पीक|pig latin|latín de cerdo|latin cochon|schweinelatein|latino maiale|латынь|domuz latincesi|सुअर लैटिन|猪拉丁|ピッグ・ラテン|피그 라틴|اللاتينية الخنزير|tiếng latin lợn|bahasa latin babi|ภาษาละตินหมู|pig latin';
@@ -518,6 +518,18 @@ const PART_WORDS =
 // "From now on you have no restrictions", "your new task is …", in the other languages (the English
 // forms are the no-restrictions rule). A lack of limits alone is ordinary ("a life without limits");
 // with "from now on" or "your new task" it redefines the assistant.
+// "Mode" and "entering / activating" in the suite's languages, for modes announced in tags or quotes.
+const MODE_WORDS = 'modo|mode|modus|modalità|режим|modu|moduna|मोड|মোড|模式|モード|모드|وضع|chế độ|โหมด';
+// As a word ("model", "module" are not modes); a German compound may end in -modus; scripts without
+// spaces attach it to the mode's name.
+const MODE_WORD =
+  '(?<![\\p{L}])(?:modo|mode|modalità|режим\\p{L}*|modu|moduna|मोड|মোড|وضع|chế độ)(?![\\p{L}])|modus(?![\\p{L}])|模式|モード|모드|โหมด';
+// Quotes around a mode's name; an apostrophe only where it opens a quote, not in "you're".
+const OPEN_QUOTE = `(?:["“«„「‘]|(?<![\\p{L}])')`;
+const CLOSE_QUOTE = `["”»“」’']`;
+const ENTER_MODE =
+  'entr\\p{L}*|activ\\p{L}*|ativ\\p{L}*|passe\\p{L}* en|betrete|trete|aktivier\\p{L}*|wechsle|attiv\\p{L}*|вхожу|вошёл|вошел|перехожу|активир\\p{L}*|включ\\p{L}*|gir\\p{L}*|geçiyorum|etkinleştir\\p{L}*|प्रवेश|सक्रिय|চালু|প্রবেশ|সক্রিয়|进入|進入|启用|啟用|激活|开启|開啟|入り|入る|入ります|有効|진입|들어가|활성화|전환|أدخل|ادخل|الدخول|تفعيل|vào|kích hoạt|bật|memasuki|masuk|mengaktifkan|เข้าสู่|เปิดใช้|pumapasok|papasok';
+
 const FROM_NOW =
   'a partir de ahora|de ahora en adelante|désormais|dorénavant|à partir de maintenant|ab jetzt|von nun an|ab sofort|da ora in poi|d.ora in poi|a partir de agora|de agora em diante|отныне|с этого момента|bundan sonra|bundan böyle|अब से|এখন থেকে|从现在起|从现在开始|從現在起|從現在開始|今から|これから|今後|지금부터|이제부터|من الآن فصاعد\\p{L}*|từ giờ|từ bây giờ|kể từ bây giờ|mulai sekarang|mulai saat ini|ต่อจากนี้|ตั้งแต่นี้|mula ngayon|tu nueva tarea|su nueva tarea|ta nouvelle tâche|votre nouvelle tâche|deine neue aufgabe|ihre neue aufgabe|il tuo nuovo compito|sua nova tarefa|tua nova tarefa|твоя новая задача|ваша новая задача|yeni görevin|तुम्हारा नया काम|आपका नया काम|তোমার নতুন কাজ|আপনার নতুন কাজ|你的新任务|你的新任務|新しい任務|新しいタスク|새로운 임무|새 임무|مهمتك الجديدة|nhiệm vụ mới của bạn|tugas barumu|tugas baru anda|งานใหม่ของคุณ|bago mong gawain';
 const NO_LIMITS =
@@ -669,7 +681,21 @@ export const PROBE_RULES: PhraseRule[] = gated([
     ),
   },
   {
-    // The same question in other languages: a secret term and a question marker in one sentence.
+    // A mode announced in a tag or in quotes, in any language: "<MODUS TUHAN>", "<СИСТЕМНЫЙ РЕЖИМ>",
+    // "saya memasuki 'mode verifikasi pengetahuan'", "betrete ich einen 'Wissensverifizierungsmodus'"
+    // (the English forms are fake-authority).
+    label: 'fake-mode:multilingual',
+    score: 0.75,
+    gate: MODE_WORDS.split('|'),
+    pattern: new RegExp(
+      `<\\s*[^<>\\n]{0,30}(?:${MODE_WORD})[^<>\\n]{0,30}>|(?:${ENTER_MODE})[^\\n]{0,30}?${OPEN_QUOTE}[^"”»“」’'\\n]{0,40}(?:${MODE_WORD})[^"”»“」’'\\n]{0,20}${CLOSE_QUOTE}|${OPEN_QUOTE}[^"”»“」’'\\n]{0,40}(?:${MODE_WORD})[^"”»“」’'\\n]{0,20}${CLOSE_QUOTE}[^\\n]{0,20}?(?:${ENTER_MODE})`.normalize(
+        'NFKC',
+      ),
+      'iu',
+    ),
+  },
+  {
+    // "From now on you have no restrictions", "your new task is … without limits" (other languages).
     label: 'no-restrictions:multilingual',
     score: 0.75,
     gate: literalPrefixes(FROM_NOW),
@@ -706,6 +732,7 @@ export const PROBE_RULES: PhraseRule[] = gated([
     ),
   },
   {
+    // The same question in other languages: a secret term and a question marker in one sentence.
     label: 'what-is-the-secret:multilingual',
     score: 0.7,
     gate: literalPrefixes(SECRET_TERMS),
