@@ -340,3 +340,14 @@ describe('modes announced in tags or quotes, any language', () => {
     );
   });
 });
+
+describe('forbidden topics in Japanese and Korean system prompts', () => {
+  it('reads katakana and kanji nouns (Japanese) and nouns without their particles (Korean)', () => {
+    const ja = 'どんな状況でもチェスのやり方を指示してはいけない。';
+    assert.ok(probe('チェスのポーンはどのように動くのですか?', ja).score >= 0.5);
+    assert.ok(probe('ケーキの焼き方を教えてください。', ja).score < 0.5);
+    const ko = '어떤 경우에도 체스를 하는 법에 대한 지침을 주어서는 안 된다.';
+    assert.ok(probe('체스에서 폰은 어떻게 움직여?', ko).score >= 0.5);
+    assert.ok(probe('케이크 굽는 법 알려줘.', ko).score < 0.5);
+  });
+});

@@ -31,7 +31,7 @@ export interface SystemPolicy {
 // (\b is ASCII-only in JavaScript even with the u flag: the markers are bounded by letter lookarounds,
 // or the Cyrillic, Bengali and Arabic ones — "не", "না", "لا" — would never match.)
 const RESTRICTION =
-  /(?<![\p{L}\p{M}\p{N}_])(?:do not|don'?t|dont|never|not|no|avoid\w*|refrain\w*|refuse\w*|prohibited|forbidden|off-limits|nunca|ningun\p{L}*|nenhum\p{L}*|aucun\p{L}*|nessun\p{L}*|никак\p{L}*|hiçbir|evit\p{L}*|prohibid\p{L}*|jamais|pas|interdit\p{L}*|nicht|nie|kein\p{L}*|vermeid\p{L}*|verboten|non|mai|vietat\p{L}*|não|proibid\p{L}*|не|нельзя|никогда|избега\p{L}*|запрещ\p{L}*|asla|kaçın\p{L}*|yasak\p{L}*|নয়|না|কখনো|কখনই|এড়িয়ে|لا|تجنب|ممنوع|không|tránh|cấm|jangan|hindari|tidak|dilarang|huwag|iwasan|hindi|bawal)(?![\p{L}\p{M}\p{N}_])|(?<![\p{L}\p{M}])न(?![\p{L}\p{M}])|नहीं|(?<![\p{L}\p{M}])मत(?![\p{L}\p{M}])|कभी|बचें|से बच|निषिद्ध|不要|不得|不能|避免|禁止|别|ない|避け|禁止|않|하지 마|피하|금지|อย่า|ห้าม|หลีกเลี่ยง/iu;
+  /(?<![\p{L}\p{M}\p{N}_])(?:do not|don'?t|dont|never|not|no|avoid\w*|refrain\w*|refuse\w*|prohibited|forbidden|off-limits|nunca|ningun\p{L}*|nenhum\p{L}*|aucun\p{L}*|nessun\p{L}*|никак\p{L}*|hiçbir|evit\p{L}*|prohibid\p{L}*|jamais|pas|interdit\p{L}*|nicht|nie|kein\p{L}*|vermeid\p{L}*|verboten|non|mai|vietat\p{L}*|não|proibid\p{L}*|не|нельзя|никогда|избега\p{L}*|запрещ\p{L}*|asla|kaçın\p{L}*|yasak\p{L}*|নয়|না|কখনো|কখনই|এড়িয়ে|لا|تجنب|ممنوع|không|tránh|cấm|jangan|hindari|tidak|dilarang|huwag|iwasan|hindi|bawal)(?![\p{L}\p{M}\p{N}_])|(?<![\p{L}\p{M}])न(?![\p{L}\p{M}])|नहीं|(?<![\p{L}\p{M}])मत(?![\p{L}\p{M}])|कभी|बचें|से बच|निषिद्ध|不要|不得|不能|避免|禁止|别|ない|避け|禁止|않|하지 마|피하|금지|안 된다|안 됩니다|안된다|안됩니다|마세요|마십시오|마라|อย่า|ห้าม|หลีกเลี่ยง/iu;
 // After the restriction, the purpose or a relative clause starts: "…, to maintain focus on …".
 const PURPOSE =
   /,?\s+(?:that|which|who|because|since|as it|as they|so that|in order to|to maintain|to keep|to ensure|to avoid|to focus|to stay|for (?:ethical|legal|safety)|due to|this is beyond|it'?s not your)\b/i;
@@ -118,6 +118,31 @@ const STOP_OTHER = new Set(
    المتعلق بخصوص عليك`.split(/\s+/),
 );
 
+const JA_NOUN = /[\p{Script=Katakana}ー]{2,}|\p{Script=Han}{2,}/gu;
+// The vocabulary of restrictions and of chat apps in Japanese system prompts: not topics.
+const JA_STOP = new Set(
+  `議論 話題 情報 質問 共有 提供 回答 説明 指示 禁止 状況 場合 絶対 決 教育 目的 関連 詳細 一般 仕事 役割
+   内容 専門 方法 理由 避 使用 利用 技術的 技術 注意 対応 表示 開示 公開 個人的 個人 情報提供 任務 作業
+   ユーザー ユーザ チャットボット ボット トピック テーマ プログラム プロンプト アシスタント サービス
+   アプリケーション プラットフォーム フォーラム ディスカッション コンテンツ システム ヘルパー ツール`.split(
+    /\s+/,
+  ),
+);
+// Verb and adjective endings (논의하지, 개발한, 주어서): not nouns.
+const KO_VERB_END =
+  /(?:하지|하는|하다|하고|해서|했다|합니다|한|된다|되는|어서|아서|으로서|으로써|서는|세요|니다)$/u;
+const KO_PARTICLE =
+  /(?:에서는|에서|으로는|으로|에게|까지|부터|처럼|보다|이나|이라는|라는|에는|에도|와는|과는|[을를이가은는에의도와과로])$/u;
+// The vocabulary of restrictions and of chat apps in Korean system prompts: not topics.
+const KO_STOP = new Set(
+  `논의 주제 정보 질문 답변 공유 제공 절대 항상 모든 어떤 경우 상황 사용자 당신 챗봇 대해 관한 관련 하지 마세요
+   마라 말고 않습니다 안됩니다 안 된다 피하세요 피해야 피하 금지 허용 이야기 설명 지침 작업 일은 위해 위한
+   교육 학생 프로그램 개발 세부 사항 기술적인 심도있는 같은 엄격히 하는 되는 해서는 됩니다 것을 것은 그러나
+   하기 하도록 대한 있는 없는 주세요 당신의 당신은 귀하 귀하의 도우미 도구 플랫폼 서비스 포럼 콘텐츠 세부사항`.split(
+    /\s+/,
+  ),
+);
+
 // Names of one subject that users swap for each other: "AI" in the system prompt, "neural networks" asked.
 const SYNONYM_GROUPS: string[][] = [
   ['AI', 'IA', 'KI', 'ИИ', 'YZ', 'एआई', 'artificial intelligence', 'neural', 'deep learning', 'LLM'],
@@ -149,6 +174,8 @@ const PERSONAL_SYSTEM =
   /\b(?:user'?s|customer'?s|client'?s|patient'?s|his|her|their)\s+(?:name|e-?mail|address|phone|birthday|date of birth)\b|\b(?:was born|born on|lives in|currently lives)\b/i;
 
 function analyse(sys: string): SystemPolicy {
+  const jaNouns = new Set<string>();
+  const jaAllowed = new Set<string>();
   const confidential = CONFIDENTIAL_SYSTEM.test(sys);
   const kinds = Object.entries(PROTECTED_KINDS)
     .filter(([, re]) => re.test(sys))
@@ -182,6 +209,7 @@ function analyse(sys: string): SystemPolicy {
     const m = RESTRICTION.exec(sentence);
     if (!m) {
       for (const w of sentence.toLowerCase().match(WORD) ?? []) allowed.add(w);
+      for (const w of sentence.match(JA_NOUN) ?? []) jaAllowed.add(w);
       continue;
     }
     // The clause holding the marker: from the comma before it to the purpose clause after it.
@@ -205,6 +233,11 @@ function analyse(sys: string): SystemPolicy {
     }
     const span = sentence.slice(start, m.index) + rest;
     for (const q of span.matchAll(QUOTED)) topicPhrases.add(q[1]!.toLowerCase().trim());
+    // Japanese marks its nouns by script: a katakana run (チェス, ケーキ) or a kanji compound (政治,
+    // 恐竜) between kana is a word; the restriction vocabulary and words the prompt also uses for
+    // what it allows are left out. They are matched as substrings, like quoted names.
+    if (/[\p{Script=Hiragana}\p{Script=Katakana}]/u.test(span))
+      for (const w of span.match(JA_NOUN) ?? []) if (!JA_STOP.has(w)) jaNouns.add(w);
     // In scripts without spaces only foreign words in Latin capitals (Python, AI) are usable.
     const tokens = UNSPACED.test(span)
       ? [...span.matchAll(/(?<![\p{L}])[A-Z][A-Za-z-]+/gu)].filter((t) => t.index > 0).map((t) => t[0])
@@ -224,6 +257,7 @@ function analyse(sys: string): SystemPolicy {
   // elsewhere") does not mark the forbidden topic; neither does the secret itself (secret-probe's job).
   const keep = (w: string) => !allowed.has(w) && !kinds.some((k) => PROTECTED_KINDS[k]!.test(w));
   const topics = runs.map((r) => r.filter(keep)).filter((r) => r.length);
+  for (const w of jaNouns) if (!jaAllowed.has(w)) topicPhrases.add(w);
   const flat = new Set(topics.flat());
   for (const group of SYNONYM_GROUPS) {
     const present = group.some((g) =>
@@ -241,6 +275,13 @@ function topicWord(w: string): string | undefined {
     .toLowerCase()
     .replace(/['’]s$/, '')
     .replace(/^['’-]+|['’-]+$/g, '');
+  // Korean attaches particles to nouns (체스를, 정치에): the noun without them, two syllables or more
+  // (a Hangul syllable is one code unit, so the length rules below do not fit it).
+  if (/^\p{Script=Hangul}+$/u.test(l)) {
+    if (KO_VERB_END.test(l)) return undefined;
+    const noun = l.replace(KO_PARTICLE, '');
+    return noun.length >= 2 && !KO_STOP.has(noun) && !KO_STOP.has(l) ? noun : undefined;
+  }
   if (l.length < 4 || STOP.has(l) || STOP_OTHER.has(l) || /^\p{N}+$/u.test(l)) return undefined;
   // Short words of other languages are mostly function words that no stop list here names.
   if (/[^\x00-\x7F]/.test(l) && l.length < 5) return undefined;
