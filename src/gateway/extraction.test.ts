@@ -114,7 +114,7 @@ test('nearest-neighbour distance matches a plain scan, for any dimension count',
   for (const dims of [1, 7, 8, 13, 64]) {
     const history = Array.from({ length: 50 }, () => Float64Array.from({ length: dims }, r.g));
     const flat = new Float64Array(60 * dims);
-    history.forEach((h, k) => flat.set(h, k * dims));
+    for (const [k, h] of history.entries()) flat.set(h, k * dims);
     for (let q = 0; q < 20; q++) {
       const v = Float64Array.from({ length: dims }, r.g);
       let want = Number.POSITIVE_INFINITY;

@@ -84,7 +84,11 @@ export function createGuardPool(options: GuardPoolOptions): GuardPool {
     // The least busy thread; a dead one is started again on its next request.
     let slot = 0;
     for (let i = 1; i < load.length; i++) if (load[i]! < load[slot]!) slot = i;
-    const w = (slots[slot] ??= start(slot));
+    let w = slots[slot];
+    if (!w) {
+      w = start(slot);
+      slots[slot] = w;
+    }
     const id = ++seq;
     return new Promise<Decision>((resolve, reject) => {
       const timer = setTimeout(() => {
