@@ -190,8 +190,8 @@ export const GatewayConfig = z
       .default({ apiKeys: true, cacheTtlMs: 30_000 }),
     guard: z
       .object({
-        /** Threads that run guard checks beside the request thread; 0 runs them on it. `auto`: the cores
-         * left after the request thread, at most 4. */
+        /** Threads that run guard checks beside the request thread; 0 runs them on it. `auto`: none below
+         * 4 cores, else the cores left after the request thread, at most 4. */
         threads: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
         /** A check that takes longer fails (the route fails closed unless `failClosed: false`). */
         timeoutMs: z.number().int().positive().max(60_000).default(2000),
