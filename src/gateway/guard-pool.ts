@@ -29,9 +29,9 @@ export interface GuardPoolOptions {
 
 /**
  * Threads to use when the config says `auto`. Below 4 cores, none: on the 2-core machine of
- * `bench:gateway` the trip to a thread cost more than it saved (the default policy served 12-15 % fewer
- * requests with one guard thread than on the request thread, three runs). From 4 cores, the cores left
- * after the request thread, at most 4.
+ * `bench:gateway` one guard thread did worse than the request thread in three runs and better in one,
+ * since the trip to the thread costs CPU and the other core is shared. From 4 cores, the cores left after
+ * the request thread, at most 4.
  */
 export function defaultGuardThreads(cores = availableParallelism()): number {
   return cores < 4 ? 0 : Math.min(4, cores - 1);
