@@ -192,7 +192,11 @@ export const GatewayConfig = z
       .object({
         /** Threads that run guard checks beside the request thread; 0 runs them on it. `auto`: none below
          * 4 cores, else the cores left after the request thread, at most 4. */
-        threads: z.union([z.literal('auto'), z.number().int().min(0).max(64)]).default('auto'),
+        threads: z
+          .union([z.literal('auto'), z.number().int().min(0).max(64)], {
+            error: 'expected auto or a whole number from 0 to 64',
+          })
+          .default('auto'),
         /** A check that takes longer fails (the route fails closed unless `failClosed: false`). */
         timeoutMs: z.number().int().positive().max(60_000).default(2000),
         /** Shorter texts are checked on the request thread: for them the trip to a thread costs more. */

@@ -47,3 +47,19 @@ describe('guard pool', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 16].map(defaultGuardThreads), [0, 0, 0, 3, 4, 4]);
   });
 });
+
+describe('guard pool configuration', () => {
+  it('accepts auto or a thread count and names the field otherwise', async () => {
+    const { GatewayConfig } = await import('./config.ts');
+    const base = { routes: [{ path: '/v1', kind: 'openai', upstream: 'http://127.0.0.1:1/v1' }] };
+    assert.equal(GatewayConfig.parse(base).guard.threads, 'auto');
+    assert.equal(GatewayConfig.parse({ ...base, guard: { threads: 2 } }).guard.threads, 2);
+    for (const threads of ['many', -1, 1.5, 65]) {
+      const r = GatewayConfig.safeParse({ ...base, guard: { threads } });
+      assert.equal(r.success, false);
+      assert.deepEqual(r.error!.issues[0]!.path, ['guard', 'threads']);
+    }
+    const r = GatewayConfig.safeParse({ ...base, guard: { threads: 'many' } });
+    assert.match(r.error!.issues[0]!.message, /auto or a whole number/);
+  });
+});
