@@ -148,6 +148,35 @@ export function rot13(s: string): string {
   });
 }
 
+/** Shifts every ASCII letter back by `shift` places (undoes a Caesar cipher). */
+export function caesar(s: string, shift: number): string {
+  return s.replace(/[a-zA-Z]/g, (c) => {
+    const base = c <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((c.charCodeAt(0) - base - shift + 26) % 26) + base);
+  });
+}
+
+/** The shift whose undoing makes the letter counts look most like English (chi-square), and its score. */
+function bestShift(letters: number): { shift: number; chi: number; chiAsIs: number } {
+  let best = 0;
+  let bestChi = Number.POSITIVE_INFINITY;
+  let chiAsIs = 0;
+  for (let shift = 0; shift < 26; shift++) {
+    let chi = 0;
+    for (let i = 0; i < 26; i++) {
+      const expected = (ENGLISH[i]! * letters) / 100;
+      const d = LETTERS[(i + shift) % 26]! - expected;
+      chi += (d * d) / expected;
+    }
+    if (shift === 0) chiAsIs = chi;
+    if (chi < bestChi) {
+      bestChi = chi;
+      best = shift;
+    }
+  }
+  return { shift: best, chi: bestChi, chiAsIs };
+}
+
 function decodeHex(seg: string): string {
   const hex = seg.replace(/\\x|[ :]/g, '');
   return Buffer.from(hex.length % 2 ? hex.slice(0, -1) : hex, 'hex').toString('utf8');
@@ -163,7 +192,25 @@ interface Shape {
   /** Letters common in English (e t a o) against their ROT13 images (r g n b). */
   common: number;
   rotated: number;
+  /** ASCII letters seen. */
+  letters: number;
 }
+
+// Letter counts for the Caesar check: one buffer, because checks run one at a time.
+const LETTERS = new Uint32Array(26);
+
+function countLetters(text: string): void {
+  LETTERS.fill(0);
+  for (let i = 0; i < text.length; i++) {
+    const l = text.charCodeAt(i) | 32;
+    if (l >= 97 && l <= 122) LETTERS[l - 97]!++;
+  }
+}
+// English letter frequencies (per cent), for recognising a Caesar-shifted English text.
+const ENGLISH = [
+  8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.1, 5.99,
+  6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.07,
+];
 
 // One pass over the character codes decides which decoders can possibly apply, so ordinary prose
 // (nearly all traffic) pays for a loop, not for five regular-expression scans.
@@ -175,6 +222,7 @@ function shapeOf(text: string): Shape {
   let leet = false;
   let common = 0;
   let rotated = 0;
+  let letters = 0;
   let prevLetter = false;
   let prevDigit = false;
   for (let i = 0; i < text.length; i++) {
@@ -194,11 +242,12 @@ function shapeOf(text: string): Shape {
     prevDigit = leetChar;
     if (letter) {
       const l = c | 32;
+      letters++;
       if (l === 101 || l === 116 || l === 97 || l === 111) common++;
       else if (l === 114 || l === 103 || l === 110 || l === 98) rotated++;
     }
   }
-  return { b64Run, hexRun, leet, common, rotated };
+  return { b64Run, hexRun, leet, common, rotated, letters };
 }
 
 export function decodeLayers(text: string): DecodedView[] {
@@ -250,6 +299,22 @@ export function decodeLayers(text: string): DecodedView[] {
   if (base < 0.08 && /[a-zA-Z]{3,}\s+[a-zA-Z]{3,}/.test(text)) {
     const r = rot13(text);
     if (stopwordShare(r) >= base + 0.15) add({ encoding: 'rot13', text: r, start: 0, end: text.length });
+  }
+  // Other Caesar shifts. English and the other Latin-script languages spend about a third of their letters
+  // on e, t, a and o; a shifted text spends far less. Only then are the 25 shifts tried, and a shift is
+  // kept only if it reads as English (its stopwords), so random tokens and foreign words stay as they are.
+  if (
+    shape.letters >= 24 &&
+    shape.common < 0.2 * shape.letters &&
+    !views.some((v) => v.encoding === 'rot13')
+  ) {
+    countLetters(text);
+    const { shift, chi, chiAsIs } = bestShift(shape.letters);
+    if (shift !== 0 && shift !== 13 && chi * 3 < chiAsIs) {
+      const decoded = caesar(text, shift);
+      if (stopwordShare(text) < 0.08 && stopwordShare(decoded) >= 0.15)
+        add({ encoding: 'caesar', text: decoded, start: 0, end: text.length });
+    }
   }
   return views;
 }

@@ -35,7 +35,8 @@ export interface DetectorResult {
 export interface GuardInput {
   text: string;
   normalized: string;
-  /** Text recovered from base64, hex, URL-encoding, ROT13, leetspeak or Unicode tags, each scanned too. */
+  /** Text recovered from base64, hex, URL-encoding, ROT13 and other Caesar shifts, leetspeak or Unicode
+   * tags, each scanned too. */
   decoded: DecodedView[];
   /** What normalisation found (zero-width characters, homoglyphs, …). */
   signals: string[];
@@ -45,7 +46,7 @@ export interface GuardInput {
 }
 
 export interface DecodedView {
-  encoding: 'base64' | 'hex' | 'url' | 'rot13' | 'leet' | 'unicode-tags';
+  encoding: 'base64' | 'hex' | 'url' | 'rot13' | 'caesar' | 'leet' | 'unicode-tags';
   text: string;
   /** Where the encoded segment sits in the original text. */
   start: number;
