@@ -418,7 +418,9 @@ describe('completions and embeddings', () => {
 
 describe('fail closed', () => {
   test('a guard thread that does not answer in time blocks the request (and passes it when the route fails open)', async () => {
-    // 1 ms is less than a thread needs to start, so every check times out.
+    // 1 ms is far less than a check of ~100 KB takes, so every such check times out (a thread's start-up
+    // does not count: the pool waits for it before the clock starts).
+    const long = `Summarise these notes. ${'The meeting went well and the budget was approved. '.repeat(2000)}`;
     const closed = await harness({ policy: 'default' }, { guard: { threads: 1, timeoutMs: 1, minChars: 0 } });
     const open = await harness(
       { policy: 'default', failClosed: false },
@@ -426,7 +428,7 @@ describe('fail closed', () => {
     );
     try {
       const before = closed.up.seen.length;
-      const r = await chat(closed, 'What is the capital of France?');
+      const r = await chat(closed, long);
       assert.equal(r.status, 400);
       assert.equal(closed.up.seen.length, before, 'nothing reached the upstream');
       assert.match(
@@ -435,13 +437,13 @@ describe('fail closed', () => {
         ).text(),
         /bulwark_gateway_detector_errors_total\{[^}]*detector="pipeline"[^}]*\} [1-9]/,
       );
-      const ok = await chat(open, 'What is the capital of France?');
+      const ok = await chat(open, long);
       assert.equal(ok.status, 200);
       // Below guard.minChars the check stays on the request thread, so the stuck pool is never asked.
       const inline = await harness({ policy: 'default' }, { guard: { threads: 1, timeoutMs: 1 } });
       try {
         assert.equal((await chat(inline, 'What is the capital of France?')).status, 200);
-        assert.equal((await chat(inline, `Summarise: ${'The meeting went well. '.repeat(40)}`)).status, 400);
+        assert.equal((await chat(inline, long)).status, 400);
       } finally {
         await inline.close();
       }

@@ -43,6 +43,17 @@ describe('guard pool', () => {
     await assert.rejects(pool.checkInput(0, [{ role: 'user', content: 'hi' }], {}), /closed/);
   });
 
+  it("does not count a thread's start-up against a check's time limit", async () => {
+    // Building the guards in a new thread takes far longer than 200 ms; a short check takes far less.
+    const pool = createGuardPool({ policies: [DEFAULT_POLICY], threads: 1, timeoutMs: 200, minChars: 0 });
+    try {
+      const d = await pool.checkInput(0, [{ role: 'user', content: 'What is the capital of France?' }], {});
+      assert.equal(d.action, 'allow');
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('uses no thread below 4 cores and leaves the request thread its own core above', () => {
     assert.deepEqual([1, 2, 3, 4, 5, 16].map(defaultGuardThreads), [0, 0, 0, 3, 4, 4]);
   });

@@ -40,16 +40,26 @@ export function defaultGuardThreads(cores = availableParallelism()): number {
 interface Pending {
   resolve(d: Decision): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout;
+  /** Set once the check is sent: a thread's start-up does not count against the check's time. */
+  timer: NodeJS.Timeout | undefined;
   slot: number;
+}
+
+interface Slot {
+  worker: Worker;
+  /** Settles when the thread has built its guards (or failed to). */
+  ready: Promise<void>;
 }
 
 type Check =
   | { policy: number; op: 'input'; items: ChatMessage[]; ctx: Partial<GuardContext> }
   | { policy: number; op: 'output'; text: string; ctx: Partial<GuardContext> };
 
+/** A thread that has not built its guards by then is replaced (loading the models takes a second or two). */
+const START_TIMEOUT_MS = 60_000;
+
 export function createGuardPool(options: GuardPoolOptions): GuardPool {
-  const slots: (Worker | undefined)[] = Array.from({ length: options.threads }, () => undefined);
+  const slots: (Slot | undefined)[] = Array.from({ length: options.threads }, () => undefined);
   const load = new Array<number>(options.threads).fill(0);
   const pending = new Map<number, Pending>();
   let seq = 0;
@@ -60,28 +70,48 @@ export function createGuardPool(options: GuardPoolOptions): GuardPool {
     if (!p) return undefined;
     pending.delete(id);
     clearTimeout(p.timer);
-    if (--load[p.slot]! === 0) slots[p.slot]?.unref();
+    if (--load[p.slot]! === 0) slots[p.slot]?.worker.unref();
     return p;
   };
 
-  const start = (slot: number): Worker => {
+  const start = (slot: number): Slot => {
     const w = new Worker(new URL('./guard-thread.ts', import.meta.url), {
       workerData: { policies: options.policies },
     });
-    w.on('message', (m: { id: number; decision?: Decision; error?: string }) => {
+    let started!: () => void;
+    let failed!: (e: Error) => void;
+    const ready = new Promise<void>((resolve, reject) => {
+      started = resolve;
+      failed = reject;
+    });
+    // Waited on by every check; a failure is reported through them, never as an unhandled rejection.
+    ready.catch(() => {});
+    const startTimer = setTimeout(() => {
+      failed(new Error(`guard thread did not start within ${START_TIMEOUT_MS} ms`));
+      void w.terminate();
+    }, START_TIMEOUT_MS);
+    startTimer.unref();
+    w.on('message', (m: { id: number; ready?: true; decision?: Decision; error?: string }) => {
+      if (m.ready) {
+        clearTimeout(startTimer);
+        started();
+        return;
+      }
       const p = settle(m.id);
       if (!p) return;
       if (m.decision) p.resolve(m.decision);
       else p.reject(new Error(m.error ?? 'guard thread failed'));
     });
     const dead = (e: Error) => {
-      if (slots[slot] === w) slots[slot] = undefined;
+      clearTimeout(startTimer);
+      failed(e);
+      if (slots[slot]?.worker === w) slots[slot] = undefined;
       for (const [id, p] of pending) if (p.slot === slot) settle(id)?.reject(e);
     };
     w.on('error', dead);
     w.on('exit', (code) => dead(new Error(`guard thread exited with code ${code}`)));
     w.unref();
-    return w;
+    return { worker: w, ready };
   };
 
   const send = (req: Check): Promise<Decision> => {
@@ -89,26 +119,37 @@ export function createGuardPool(options: GuardPoolOptions): GuardPool {
     // The least busy thread; a dead one is started again on its next request.
     let slot = 0;
     for (let i = 1; i < load.length; i++) if (load[i]! < load[slot]!) slot = i;
-    let w = slots[slot];
-    if (!w) {
-      w = start(slot);
-      slots[slot] = w;
+    let s = slots[slot];
+    if (!s) {
+      s = start(slot);
+      slots[slot] = s;
     }
+    const { worker: w, ready } = s;
     const id = ++seq;
+    if (load[slot]!++ === 0) w.ref();
     return new Promise<Decision>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        settle(id)?.reject(new Error(`guard check took longer than ${options.timeoutMs} ms`));
-        // A thread stuck in a check is replaced: later requests must not queue behind it.
-        if (slots[slot] === w) {
-          slots[slot] = undefined;
-          void w.terminate();
-        }
-      }, options.timeoutMs);
-      if (load[slot]!++ === 0) w.ref();
-      pending.set(id, { resolve, reject, timer, slot });
-      w.postMessage({ ...req, id });
+      pending.set(id, { resolve, reject, timer: undefined, slot });
+      ready.then(
+        () => {
+          const p = pending.get(id);
+          if (!p) return;
+          p.timer = setTimeout(() => {
+            settle(id)?.reject(new Error(`guard check took longer than ${options.timeoutMs} ms`));
+            // A thread stuck in a check is replaced: later requests must not queue behind it.
+            if (slots[slot]?.worker === w) {
+              slots[slot] = undefined;
+              void w.terminate();
+            }
+          }, options.timeoutMs);
+          w.postMessage({ ...req, id });
+        },
+        (e: Error) => settle(id)?.reject(e),
+      );
     });
   };
+
+  // Threads start with the pool, so that the first requests do not wait for the guards to be built.
+  for (let i = 0; i < slots.length; i++) slots[i] = start(i);
 
   return {
     threads: options.threads,
@@ -117,7 +158,7 @@ export function createGuardPool(options: GuardPoolOptions): GuardPool {
     checkOutput: (policy, text, ctx) => send({ policy, op: 'output', text, ctx }),
     async close() {
       closed = true;
-      await Promise.all(slots.map((w) => w?.terminate()));
+      await Promise.all(slots.map((s) => s?.worker.terminate()));
       slots.fill(undefined);
     },
   };

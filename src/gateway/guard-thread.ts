@@ -4,6 +4,7 @@ import { createGuard, type Guard, type GuardPolicy } from '../guard/index.ts';
 
 const guards: Guard[] = (workerData as { policies: GuardPolicy[] }).policies.map((p) => createGuard(p));
 const port = parentPort!;
+port.postMessage({ ready: true });
 
 port.on(
   'message',
