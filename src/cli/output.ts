@@ -17,6 +17,8 @@ export interface Io {
   /** Colour and progress bars only when the stream is a TTY and NO_COLOR is unset. */
   color: boolean;
   isTTY: boolean;
+  /** Indent JSON for people when stdout is a terminal; pipes and files get one compact line. */
+  prettyJson?: boolean;
 }
 
 export function processIo(): Io {
@@ -26,6 +28,7 @@ export function processIo(): Io {
     err: (s) => process.stderr.write(s),
     color: isTTY && !process.env.NO_COLOR,
     isTTY: Boolean(process.stderr.isTTY),
+    prettyJson: isTTY,
   };
 }
 
@@ -66,8 +69,12 @@ export function table(headers: string[], rows: string[][], maxCell = 60): string
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n';
 }
 
+/**
+ * One JSON document on stdout. Indented on a terminal; compact otherwise, since a report of thousands of
+ * findings is read by programs (jq pretty-prints it) and indenting doubled both its size and its cost.
+ */
 export function printJson(io: Io, value: unknown): void {
-  io.out(`${JSON.stringify(value, null, 2)}\n`);
+  io.out(`${io.prettyJson ? JSON.stringify(value, null, 2) : JSON.stringify(value)}\n`);
 }
 
 /** Progress on stderr, redrawn in place; silent when stderr is not a TTY (CI logs stay clean). */

@@ -101,6 +101,12 @@ describe('bulwark scan', () => {
     assert.equal(r.status, 1, r.stderr);
     const report = JSON.parse(r.stdout);
     assert.ok(report.summary.files >= 100);
-    assert.equal(report.files.filter((f: { findings: unknown[] }) => f.findings.length === 0).length, 0);
+    assert.equal(report.files.filter((f: { findingCount: number }) => f.findingCount === 0).length, 0);
+    // Each finding is listed once, and every file's count matches the findings that name it.
+    const byPath = new Map<string, number>();
+    for (const f of report.findings as { location: { path: string } }[])
+      byPath.set(f.location.path, (byPath.get(f.location.path) ?? 0) + 1);
+    for (const f of report.files as { path: string; findingCount: number }[])
+      assert.equal(byPath.get(f.path) ?? 0, f.findingCount, f.path);
   });
 });

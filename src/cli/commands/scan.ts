@@ -34,6 +34,18 @@ const ScanSection = z
 
 const FAIL_ON = ['low', 'medium', 'high', 'critical'] as const;
 
+/**
+ * `--format json`: each finding once, in the flat `findings` list (its `location.path` names the file);
+ * each file carries `findingCount`. Listing findings under their file as well doubled a large report.
+ */
+export function jsonReport(report: ScanReport) {
+  return {
+    summary: report.summary,
+    files: report.files.map(({ findings, ...file }) => ({ ...file, findingCount: findings.length })),
+    findings: report.findings,
+  };
+}
+
 function render(ctx: CliContext, report: ScanReport, failOn: Severity): void {
   const io = ctx.io;
   const rows = [...report.findings]
@@ -112,7 +124,7 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
         onProgress: (done, total, path) => bar.update(done, total, path),
       });
       bar.done();
-      if (format === 'json') printJson(ctx.io, report);
+      if (format === 'json') printJson(ctx.io, jsonReport(report));
       else if (format === 'sarif')
         printJson(
           ctx.io,
