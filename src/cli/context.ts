@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../core/index.ts';
+import { configPath, type LoadedConfig } from '../core/index.ts';
 import { type Io, reportError } from './output.ts';
 
 export interface CliContext {
   io: Io;
   /** The exit code the process ends with; commands set 1 for findings or failed checks. */
   exitCode: number;
-  config(options: { config?: string }): LoadedConfig;
+  /**
+   * Loads and validates bulwark.yaml (or the built-in defaults). The loader and its schemas are
+   * imported on first use: commands that need no configuration do not pay for them.
+   */
+  config(options: { config?: string }): Promise<LoadedConfig>;
+  /** The config file that applies (`--config`, BULWARK_CONFIG, ./bulwark.yaml), or undefined; reads nothing. */
+  configFile(options: { config?: string }): string | undefined;
 }
 
 /** A CLI command module: adds its commands to the program. One file per command under commands/. */
@@ -16,7 +22,12 @@ export function createContext(io: Io, env: NodeJS.ProcessEnv = process.env): Cli
   return {
     io,
     exitCode: 0,
-    config: (options) => loadConfig({ ...(options.config ? { path: options.config } : {}), env }),
+    config: async (options) =>
+      (await import('../core/config.ts')).loadConfig({
+        ...(options.config ? { path: options.config } : {}),
+        env,
+      }),
+    configFile: (options) => configPath({ ...(options.config ? { path: options.config } : {}), env }),
   };
 }
 

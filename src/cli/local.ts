@@ -20,7 +20,7 @@ export async function withStore<T>(
   options: { config?: string },
   fn: (store: Store, loaded: LoadedConfig) => Promise<T>,
 ): Promise<T> {
-  const loaded = ctx.config(options);
+  const loaded = await ctx.config(options);
   const store = await openConfiguredStore(loaded);
   try {
     return await fn(store, loaded);

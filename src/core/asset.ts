@@ -1,60 +1,55 @@
-import { z } from 'zod';
+// Plain types; the zod schemas that validate assets arriving from outside (API bodies) are in schemas.ts.
 
-export const AssetKind = z.enum(['model', 'dataset', 'endpoint', 'application']);
-export type AssetKind = z.infer<typeof AssetKind>;
+export const ASSET_KINDS = ['model', 'dataset', 'endpoint', 'application'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
 
-export const RiskTier = z.enum(['low', 'medium', 'high', 'critical']);
-export type RiskTier = z.infer<typeof RiskTier>;
+export const RISK_TIERS = ['low', 'medium', 'high', 'critical'] as const;
+export type RiskTier = (typeof RISK_TIERS)[number];
 
-const Name = z
-  .string()
-  .min(1)
-  .max(200)
-  .regex(/^[^\u0000-\u001f]+$/, 'must not contain control characters');
-const Tag = z
-  .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/=-]*$/, 'tags are letters, digits and _.:/=-');
+export interface Asset {
+  id: string;
+  kind: AssetKind;
+  name: string;
+  description: string;
+  owner: string;
+  tags: string[];
+  riskTier: RiskTier;
+  /** Where the asset lives: a path, a URL, a registry reference. */
+  uri: string;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
 
-export const Asset = z
-  .object({
-    id: z.string(),
-    kind: AssetKind,
-    name: Name,
-    description: z.string().max(4000).default(''),
-    owner: z.string().max(200).default(''),
-    tags: z.array(Tag).max(50).default([]),
-    riskTier: RiskTier.default('medium'),
-    /** Where the asset lives: a path, a URL, a registry reference. */
-    uri: z.string().max(2000).default(''),
-    metadata: z.record(z.string(), z.unknown()).default({}),
-    createdAt: z.string(),
-    updatedAt: z.string(),
-  })
-  .strict();
-export type Asset = z.infer<typeof Asset>;
+/** What a client may send to create an asset; the store fills in id and timestamps, defaults the rest. */
+export interface AssetCreate {
+  kind: AssetKind;
+  name: string;
+  description?: string;
+  owner?: string;
+  tags?: string[];
+  riskTier?: RiskTier;
+  uri?: string;
+  metadata?: Record<string, unknown>;
+}
 
-/** What a client may send to create an asset; the store fills in id and timestamps. */
-export const AssetCreate = Asset.omit({ id: true, createdAt: true, updatedAt: true });
-export type AssetCreate = z.input<typeof AssetCreate>;
+export type AssetUpdate = Partial<AssetCreate>;
 
-export const AssetUpdate = AssetCreate.partial().strict();
-export type AssetUpdate = z.input<typeof AssetUpdate>;
+export interface AssetVersion {
+  id: string;
+  assetId: string;
+  version: string;
+  digest: string;
+  size: number;
+  uri: string;
+  metadata: Record<string, unknown>;
+  createdAt: string;
+}
 
-export const AssetVersion = z
-  .object({
-    id: z.string(),
-    assetId: z.string(),
-    version: z.string().min(1).max(100),
-    digest: z.string().default(''),
-    size: z.number().int().nonnegative().default(0),
-    uri: z.string().default(''),
-    metadata: z.record(z.string(), z.unknown()).default({}),
-    createdAt: z.string(),
-  })
-  .strict();
-export type AssetVersion = z.infer<typeof AssetVersion>;
-
-export const AssetVersionCreate = AssetVersion.omit({ id: true, assetId: true, createdAt: true });
-export type AssetVersionCreate = z.input<typeof AssetVersionCreate>;
+export interface AssetVersionCreate {
+  version: string;
+  digest?: string;
+  size?: number;
+  uri?: string;
+  metadata?: Record<string, unknown>;
+}

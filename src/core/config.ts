@@ -1,9 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import { z } from 'zod';
+import { type ConfigPathOptions, configPath } from './config-path.ts';
 import { ConfigError } from './errors.ts';
+
+/*
+ * The config file's schema and loader: the one edge where bulwark.yaml is validated (errors name
+ * file:line:field). core/index.ts re-exports only its types; callers import it directly, or load it
+ * with import() only when `configPath` says a file applies.
+ */
 
 /**
  * The YAML parser loads only when a config file is parsed: most CLI runs (a `bulwark scan` in CI) have
@@ -116,12 +123,7 @@ function toConfigError(src: Located, error: z.ZodError, prefix: PropertyKey[] = 
   return new ConfigError(src.file, lineOf(src, path), fieldName(path), message + more);
 }
 
-export interface LoadConfigOptions {
-  /** Explicit `--config` path. */
-  path?: string;
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-}
+export type LoadConfigOptions = ConfigPathOptions;
 
 /** Parses and validates YAML text; exported for tests and for `bulwark config check`. */
 export function parseConfigText(text: string, file: string): { config: Config; located: Located } {
@@ -146,14 +148,7 @@ export function parseConfigText(text: string, file: string): { config: Config; l
 export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const explicit = options.path || env.BULWARK_CONFIG;
-  let file: string | undefined;
-  if (explicit) {
-    file = resolve(cwd, explicit);
-    if (!existsSync(file)) throw new ConfigError(file, undefined, undefined, 'config file not found');
-  } else if (existsSync(resolve(cwd, 'bulwark.yaml'))) {
-    file = resolve(cwd, 'bulwark.yaml');
-  }
+  const file = configPath(options);
   let config: Config;
   let located: Located = { doc: undefined, lines: undefined, file: file ?? '<defaults>' };
   if (file) {

@@ -4,21 +4,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { z } from 'zod';
+import { loadConfig, parseConfigText } from './config.ts';
 import {
   atOrAbove,
   comparePathComponents,
   ConfigError,
+  configPath,
   defineRules,
-  Finding,
-  loadConfig,
   makeFinding,
-  parseConfigText,
   sha256File,
   sha256Hex,
   sha256Path,
   toSarif,
   ulid,
 } from './index.ts';
+import { Finding } from './schemas.ts';
 
 describe('core', () => {
   it('orders severities for --fail-on', () => {
@@ -58,15 +58,19 @@ describe('core', () => {
     assert.match(f.id, /^f_[0-9A-HJKMNP-TV-Z]{26}$/);
     assert.deepEqual(f.refs, ['atlas:AML.T0010.003', 'cwe:502', 'owasp:llm:03']);
     assert.equal(Finding.parse(f).severity, 'critical');
-    assert.throws(() =>
-      defineRules({
-        'Bad Rule': { title: 't', severity: 'low', description: '', remediation: '', refs: [] },
-      }),
+    assert.throws(
+      () =>
+        defineRules({
+          'Bad Rule': { title: 't', severity: 'low', description: '', remediation: '', refs: [] },
+        }),
+      /rules\.Bad Rule: expected <engine>\.<area>\.<rule>/,
     );
-    assert.throws(() =>
-      defineRules({
-        'a.b.c': { title: 't', severity: 'low', description: '', remediation: '', refs: ['owasp:llm:11'] },
-      }),
+    assert.throws(
+      () =>
+        defineRules({
+          'a.b.c': { title: 't', severity: 'low', description: '', remediation: '', refs: ['owasp:llm:11'] },
+        }),
+      /rules\.a\.b\.c\.refs\[0\]: expected a namespaced framework reference/,
     );
   });
 
@@ -121,6 +125,27 @@ describe('core', () => {
     assert.throws(
       () => loaded.section('scan', z.object({ failOn: z.enum(['low', 'high']) })),
       (e: unknown) => e instanceof ConfigError && e.line === 4 && e.field === 'scan.failOn',
+    );
+  });
+
+  it('names the config file that applies without reading it: --config, BULWARK_CONFIG, ./bulwark.yaml', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bw-cfgpath-'));
+    assert.equal(configPath({ cwd: dir, env: {} }), undefined);
+    writeFileSync(join(dir, 'bulwark.yaml'), 'server: {}\n');
+    writeFileSync(join(dir, 'other.yaml'), 'server: {}\n');
+    assert.equal(configPath({ cwd: dir, env: {} }), join(dir, 'bulwark.yaml'));
+    assert.equal(configPath({ cwd: dir, env: { BULWARK_CONFIG: 'other.yaml' } }), join(dir, 'other.yaml'));
+    assert.equal(
+      configPath({ cwd: dir, env: { BULWARK_CONFIG: 'nope.yaml' }, path: 'other.yaml' }),
+      join(dir, 'other.yaml'),
+    );
+    assert.throws(
+      () => configPath({ cwd: dir, env: {}, path: 'missing.yaml' }),
+      (e: unknown) => e instanceof ConfigError && /missing\.yaml: config file not found/.test(e.message),
+    );
+    assert.equal(
+      loadConfig({ cwd: dir, env: { BULWARK_CONFIG: 'other.yaml' } }).file,
+      join(dir, 'other.yaml'),
     );
   });
 

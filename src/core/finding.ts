@@ -1,61 +1,58 @@
-import { z } from 'zod';
+import type { AssetKind } from './asset.ts';
+import { ValidationError } from './errors.ts';
 import { newId } from './ids.ts';
-import { FrameworkRef } from './refs.ts';
-import { Confidence, Severity } from './severity.ts';
-import { AssetKind } from './asset.ts';
+import { FRAMEWORK_REF_MESSAGE, isFrameworkRef } from './refs.ts';
+import type { Confidence, Severity } from './severity.ts';
+
+// Plain types: engines build and read findings without a schema library; the zod schemas that validate
+// findings arriving from outside (API bodies, stored rows) live in schemas.ts, checked equal to these.
 
 /** `<engine>.<area>.<rule>` in kebab case, e.g. `scan.pickle.dangerous-callable`. */
-export const RuleId = z
-  .string()
-  .regex(/^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*){2,}$/, 'expected <engine>.<area>.<rule> in kebab case');
+export const RULE_ID_PATTERN = /^[a-z][a-z0-9]*(\.[a-z0-9]+(-[a-z0-9]+)*){2,}$/;
+export const RULE_ID_MESSAGE = 'expected <engine>.<area>.<rule> in kebab case';
+export type RuleId = string;
+
+export function isRuleId(id: unknown): id is RuleId {
+  return typeof id === 'string' && RULE_ID_PATTERN.test(id);
+}
 
 /** Free-form but JSON-safe facts that back a finding: the callable, the matched span, the score. */
-export const Evidence = z.record(z.string(), z.unknown());
-export type Evidence = z.infer<typeof Evidence>;
+export type Evidence = Record<string, unknown>;
 
 /** Where a finding was seen: a file (and member/offset/line), a dataset row, a gateway request. */
-export const Location = z
-  .object({
-    path: z.string().optional(),
-    member: z.string().optional(),
-    offset: z.number().int().nonnegative().optional(),
-    line: z.number().int().positive().optional(),
-    column: z.number().int().positive().optional(),
-    row: z.number().int().nonnegative().optional(),
-    field: z.string().optional(),
-    requestId: z.string().optional(),
-    url: z.string().optional(),
-  })
-  .strict();
-export type Location = z.infer<typeof Location>;
+export interface Location {
+  path?: string;
+  member?: string;
+  offset?: number;
+  line?: number;
+  column?: number;
+  row?: number;
+  field?: string;
+  requestId?: string;
+  url?: string;
+}
 
-export const AssetRef = z
-  .object({
-    id: z.string().optional(),
-    kind: AssetKind,
-    name: z.string(),
-    version: z.string().optional(),
-  })
-  .strict();
-export type AssetRef = z.infer<typeof AssetRef>;
+export interface AssetRef {
+  id?: string;
+  kind: AssetKind;
+  name: string;
+  version?: string;
+}
 
-export const Finding = z
-  .object({
-    id: z.string(),
-    runId: z.string().optional(),
-    ruleId: RuleId,
-    title: z.string().min(1),
-    severity: Severity,
-    confidence: Confidence,
-    asset: AssetRef.optional(),
-    location: Location.default({}),
-    evidence: Evidence.default({}),
-    remediation: z.string().default(''),
-    refs: z.array(FrameworkRef).default([]),
-    createdAt: z.string().optional(),
-  })
-  .strict();
-export type Finding = z.infer<typeof Finding>;
+export interface Finding {
+  id: string;
+  runId?: string;
+  ruleId: RuleId;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  asset?: AssetRef;
+  location: Location;
+  evidence: Evidence;
+  remediation: string;
+  refs: string[];
+  createdAt?: string;
+}
 
 /** A rule, declared once in its engine's registry, with the defaults its findings inherit. */
 export interface RuleDef {
@@ -74,8 +71,9 @@ export function defineRules<const T extends Record<string, Omit<RuleDef, 'id'>>>
 ): { [K in keyof T]: RuleDef & { id: K & string } } {
   const out: Record<string, RuleDef> = {};
   for (const [id, def] of Object.entries(rules)) {
-    RuleId.parse(id);
-    for (const r of def.refs) FrameworkRef.parse(r);
+    if (!isRuleId(id)) throw new ValidationError(`rules.${id}`, RULE_ID_MESSAGE);
+    for (const [i, r] of def.refs.entries())
+      if (!isFrameworkRef(r)) throw new ValidationError(`rules.${id}.refs[${i}]`, FRAMEWORK_REF_MESSAGE);
     out[id] = { id, ...def };
   }
   return out as { [K in keyof T]: RuleDef & { id: K & string } };

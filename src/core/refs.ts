@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /**
  * Framework references are namespaced strings (`atlas:AML.T0051`, `owasp:llm:01`, `cwe:502`),
  * so one field carries every framework and new ones need no schema change.
@@ -14,14 +12,15 @@ const PATTERNS: Record<string, RegExp> = {
   euaiact: /^eu-ai-act:art-\d+(\.\d+)?$/,
 };
 
-export function isFrameworkRef(ref: string): boolean {
-  return Object.values(PATTERNS).some((p) => p.test(ref));
-}
+/** A namespaced framework reference; `isFrameworkRef` (and the schema in schemas.ts) check the form. */
+export type FrameworkRef = string;
 
-export const FrameworkRef = z.string().refine(isFrameworkRef, {
-  message: 'expected a namespaced framework reference such as atlas:AML.T0051, owasp:llm:01 or cwe:502',
-});
-export type FrameworkRef = z.infer<typeof FrameworkRef>;
+export const FRAMEWORK_REF_MESSAGE =
+  'expected a namespaced framework reference such as atlas:AML.T0051, owasp:llm:01 or cwe:502';
+
+export function isFrameworkRef(ref: unknown): ref is FrameworkRef {
+  return typeof ref === 'string' && Object.values(PATTERNS).some((p) => p.test(ref));
+}
 
 /** OWASP Top 10 for LLM Applications, 2025 edition. */
 export const OWASP_LLM_2025: Record<string, string> = {

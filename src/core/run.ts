@@ -1,6 +1,6 @@
-import { z } from 'zod';
+// Plain types; the zod schema for runs is in schemas.ts.
 
-export const Engine = z.enum([
+export const ENGINES = [
   'scan',
   'sign',
   'data',
@@ -10,24 +10,21 @@ export const Engine = z.enum([
   'monitor',
   'govern',
   'discover',
-]);
-export type Engine = z.infer<typeof Engine>;
+] as const;
+export type Engine = (typeof ENGINES)[number];
 
-export const RunStatus = z.enum(['running', 'succeeded', 'failed']);
-export type RunStatus = z.infer<typeof RunStatus>;
+export const RUN_STATUSES = ['running', 'succeeded', 'failed'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** One execution of an engine over an asset, with its findings (stored apart), timings and summary. */
-export const Run = z
-  .object({
-    id: z.string(),
-    engine: Engine,
-    assetId: z.string().optional(),
-    status: RunStatus,
-    target: z.string().default(''),
-    summary: z.record(z.string(), z.unknown()).default({}),
-    startedAt: z.string(),
-    finishedAt: z.string().optional(),
-    durationMs: z.number().nonnegative().optional(),
-  })
-  .strict();
-export type Run = z.infer<typeof Run>;
+export interface Run {
+  id: string;
+  engine: Engine;
+  assetId?: string;
+  status: RunStatus;
+  target: string;
+  summary: Record<string, unknown>;
+  startedAt: string;
+  finishedAt?: string;
+  durationMs?: number;
+}

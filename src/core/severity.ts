@@ -1,13 +1,14 @@
-import { z } from 'zod';
-
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
-export const Severity = z.enum(SEVERITIES);
-export type Severity = z.infer<typeof Severity>;
+export type Severity = (typeof SEVERITIES)[number];
 
-export const Confidence = z.enum(['high', 'medium', 'low']);
-export type Confidence = z.infer<typeof Confidence>;
+export const CONFIDENCES = ['high', 'medium', 'low'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 
 const RANK: Record<Severity, number> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+export function isSeverity(s: unknown): s is Severity {
+  return typeof s === 'string' && Object.hasOwn(RANK, s);
+}
 
 export function severityRank(s: Severity): number {
   return RANK[s];

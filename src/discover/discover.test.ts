@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { AssetCreate, Finding } from '../core/index.ts';
+import { AssetCreate, Finding } from '../core/schemas.ts';
 import { buildFixture, type Fixture, zipStored } from './fixture.ts';
 import { type DiscoverResult, discover } from './index.ts';
 

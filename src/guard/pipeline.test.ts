@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Finding } from '../core/index.ts';
+import { Finding } from '../core/schemas.ts';
 import {
   createGuard,
   DETECTOR_IDS,

@@ -15,14 +15,15 @@ import { BUILTIN_POLICY, type Policy, type PolicyFileInput } from './policy.ts';
 import { FileSource, MemSource } from './source.ts';
 
 export { DEFAULT_LIMITS, type ScanLimits } from './context.ts';
+// Policy files from outside are validated by policy-file.ts (zod), imported directly where needed:
+// re-exporting it here would load zod for every scan.
 export {
   BUILTIN_POLICY,
   BUILTIN_POLICY_FILE,
   compilePolicy,
-  loadPolicyFile,
   type Policy,
-  PolicyFile,
-  parsePolicy,
+  type PolicyFile,
+  type PolicyFileInput,
 } from './policy.ts';
 export { SCAN_RULES, type ScanRuleId } from './rules.ts';
 export { runPickle } from './pickle/machine.ts';

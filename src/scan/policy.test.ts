@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { isFrameworkRef } from '../core/index.ts';
-import { BUILTIN_POLICY, BUILTIN_POLICY_FILE, loadPolicyFile, parsePolicy } from './policy.ts';
+import { BUILTIN_POLICY, BUILTIN_POLICY_FILE } from './policy.ts';
+import { loadPolicyFile, parsePolicy, PolicyFile } from './policy-file.ts';
 import { SCAN_RULES } from './rules.ts';
 import { scanBuffer } from './index.ts';
 
@@ -49,6 +50,11 @@ describe('pickle policy (default deny)', () => {
     assert.notEqual(kind('sklearn.pipeline', 'Pipeline.__init__.__globals__'), 'allow');
     assert.notEqual(kind('sklearn.utils._joblib', 'load'), 'allow');
     assert.notEqual(kind('torch.nn.modules.module', 'open'), 'allow');
+  });
+
+  it('ships a built-in policy that the file schema accepts unchanged', () => {
+    // The built-in policy is compiled without the schema (no zod on the scan path): this is its check.
+    assert.deepEqual(PolicyFile.parse(BUILTIN_POLICY_FILE), BUILTIN_POLICY_FILE);
   });
 
   it('is versioned data, and a project policy extends it', async () => {

@@ -1,31 +1,44 @@
-import { readFileSync } from 'node:fs';
-import { z } from 'zod';
-import { BulwarkError } from '../core/index.ts';
 import builtinJson from './policy/builtin.json' with { type: 'json' };
 
-/** The pickle policy as data: a versioned JSON file, overridable per project with `--policy`. */
-export const PolicyFile = z
-  .object({
-    $schema: z.string().optional(),
-    name: z.string(),
-    version: z.string(),
-    description: z.string().optional(),
-    /** `builtin` to add to the default policy instead of replacing it. */
-    extends: z.literal('builtin').optional(),
-    allow: z.array(z.string()).default([]),
-    denyWithinAllowed: z.array(z.string()).default([]),
-    /** Names never covered by a module-wide allow (`sklearn.*` must not allow a re-exported `load`). */
-    prefixAllowExcept: z.array(z.string()).default([]),
-    dangerous: z.record(z.string(), z.array(z.string())).default({}),
-    strictPackages: z.array(z.string()).default([]),
-    aliases: z.record(z.string(), z.string()).default({}),
-    nestedLoaders: z.record(z.string(), z.object({ arg: z.number().int().nonnegative() })).default({}),
-    suspiciousArgumentPatterns: z.array(z.string()).default([]),
-  })
-  .strict();
-export type PolicyFile = z.infer<typeof PolicyFile>;
-/** A policy document as written (defaults may be left out). */
-export type PolicyFileInput = z.input<typeof PolicyFile>;
+/**
+ * The pickle policy as data: a versioned JSON file, overridable per project with `--policy`. These are
+ * the plain types and the compiler; validating a policy file from outside (the zod schema, `--policy`)
+ * is in policy-file.ts, so a scan with the built-in policy loads no schema library.
+ */
+export interface PolicyFile {
+  $schema?: string;
+  name: string;
+  version: string;
+  description?: string;
+  /** `builtin` to add to the default policy instead of replacing it. */
+  extends?: 'builtin';
+  allow: string[];
+  denyWithinAllowed: string[];
+  /** Names never covered by a module-wide allow (`sklearn.*` must not allow a re-exported `load`). */
+  prefixAllowExcept: string[];
+  dangerous: Record<string, string[]>;
+  strictPackages: string[];
+  aliases: Record<string, string>;
+  nestedLoaders: Record<string, { arg: number }>;
+  suspiciousArgumentPatterns: string[];
+}
+
+/** A policy document as written: the lists and maps may be left out (they default to empty). */
+export interface PolicyFileInput {
+  $schema?: string;
+  name: string;
+  version: string;
+  description?: string;
+  extends?: 'builtin';
+  allow?: string[];
+  denyWithinAllowed?: string[];
+  prefixAllowExcept?: string[];
+  dangerous?: Record<string, string[]>;
+  strictPackages?: string[];
+  aliases?: Record<string, string>;
+  nestedLoaders?: Record<string, { arg: number }>;
+  suspiciousArgumentPatterns?: string[];
+}
 
 export type Verdict =
   | { kind: 'allow'; canonical: string }
@@ -170,70 +183,9 @@ export function compilePolicy(file: PolicyFile): Policy {
   }
 }
 
-export const BUILTIN_POLICY_FILE: PolicyFile = PolicyFile.parse(builtinJson);
+/**
+ * The built-in policy is data shipped with Bulwark, not input: it is compiled as it is (policy.test.ts
+ * checks that it passes the file schema unchanged).
+ */
+export const BUILTIN_POLICY_FILE: PolicyFile = builtinJson;
 export const BUILTIN_POLICY: Policy = compilePolicy(BUILTIN_POLICY_FILE);
-
-function merge(base: PolicyFile, over: PolicyFile): PolicyFile {
-  const dangerous: Record<string, string[]> = { ...base.dangerous };
-  for (const [k, v] of Object.entries(over.dangerous)) dangerous[k] = [...(dangerous[k] ?? []), ...v];
-  return {
-    ...base,
-    name: over.name,
-    version: over.version,
-    allow: [...base.allow, ...over.allow],
-    denyWithinAllowed: [...base.denyWithinAllowed, ...over.denyWithinAllowed],
-    prefixAllowExcept: [...base.prefixAllowExcept, ...over.prefixAllowExcept],
-    dangerous,
-    strictPackages: [...base.strictPackages, ...over.strictPackages],
-    aliases: { ...base.aliases, ...over.aliases },
-    nestedLoaders: { ...base.nestedLoaders, ...over.nestedLoaders },
-    suspiciousArgumentPatterns: [...base.suspiciousArgumentPatterns, ...over.suspiciousArgumentPatterns],
-  };
-}
-
-/** Parses a policy document; `extends: builtin` adds to the default policy. */
-export function parsePolicy(value: unknown, where = '<policy>'): Policy {
-  const parsed = PolicyFile.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new BulwarkError(
-      'BW_ERR_CONFIG_INVALID',
-      `${where}: ${issue.path.join('.') || '(top)'}: ${issue.message}`,
-      {
-        field: issue.path.join('.'),
-        status: 400,
-      },
-    );
-  }
-  for (const p of parsed.data.suspiciousArgumentPatterns) {
-    try {
-      new RegExp(p);
-    } catch {
-      throw new BulwarkError(
-        'BW_ERR_CONFIG_INVALID',
-        `${where}: suspiciousArgumentPatterns: invalid regular expression ${JSON.stringify(p)}`,
-      );
-    }
-  }
-  const file = parsed.data.extends === 'builtin' ? merge(BUILTIN_POLICY_FILE, parsed.data) : parsed.data;
-  return compilePolicy(file);
-}
-
-export function loadPolicyFile(path: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new BulwarkError('BW_ERR_IO', `${path}: cannot read policy (${(e as Error).message})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new BulwarkError(
-      'BW_ERR_CONFIG_INVALID',
-      `${path}: policy is not valid JSON (${(e as Error).message})`,
-    );
-  }
-  return parsePolicy(json, path);
-}

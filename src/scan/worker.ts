@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { scanBuffer, scanPaths } from './index.ts';
-import { compilePolicy, PolicyFile } from './policy.ts';
+import { compilePolicy } from './policy.ts';
 
 /** Worker side of scanInWorker: runs one scan off the caller's event loop and posts the result. */
 const { kind, paths, bytes, name, options, policy } = workerData as {
@@ -11,9 +11,10 @@ const { kind, paths, bytes, name, options, policy } = workerData as {
   options: Record<string, unknown>;
   policy?: unknown;
 };
+// The policy schema (and zod) load only when a policy document was sent: the built-in one is trusted data.
 const opts = {
   ...options,
-  ...(policy ? { policy: compilePolicy(PolicyFile.parse(policy)) } : {}),
+  ...(policy ? { policy: compilePolicy((await import('./policy-file.ts')).PolicyFile.parse(policy)) } : {}),
   onProgress: (done: number, total: number, path: string) =>
     parentPort!.postMessage({ progress: [done, total, path] }),
 };

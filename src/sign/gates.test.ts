@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../core/index.ts';
+import { loadConfig } from '../core/config.ts';
 import { canPromote, evaluateGates, type GateInput, gatesFor, RegistryConfig, refusal } from './index.ts';
 
 const TRUSTED = 'a'.repeat(64);

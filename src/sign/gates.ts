@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { atOrAbove, SEVERITIES, Severity, severityRank } from '../core/index.ts';
+import { atOrAbove, SEVERITIES, severityRank } from '../core/index.ts';
+import { Severity } from '../core/schemas.ts';
 
 /** Registry stages, in promotion order. */
 export const STAGES = ['candidate', 'approved', 'production', 'retired'] as const;

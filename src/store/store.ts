@@ -1,9 +1,6 @@
 import {
   type Asset,
-  AssetCreate,
-  AssetUpdate,
   type AssetVersion,
-  AssetVersionCreate,
   BulwarkError,
   type Engine,
   type Finding,
@@ -15,6 +12,7 @@ import {
   SEVERITIES,
   severityRank,
 } from '../core/index.ts';
+import { AssetCreate, AssetUpdate, AssetVersionCreate } from '../core/schemas.ts';
 import { type AuditEntry, type AuditVerifyResult, entryHash, GENESIS, verifyChain } from './audit-chain.ts';
 import { generateApiKey, parseApiKey, type Role, secretMatches } from './api-keys.ts';
 import type { Db, Param } from './db.ts';

@@ -1,11 +1,11 @@
 import { Option } from 'commander';
-import { AssetKind, RiskTier } from '../../core/index.ts';
+import { ASSET_KINDS, RISK_TIERS } from '../../core/index.ts';
 import { action, type CommandModule, common } from '../context.ts';
 import { cliActor, withStore } from '../local.ts';
 import { printJson, table, UsageError } from '../output.ts';
 
-const kinds = AssetKind.options;
-const tiers = RiskTier.options;
+const kinds = ASSET_KINDS;
+const tiers = RISK_TIERS;
 
 export const assetsCommand: CommandModule = (program, ctx) => {
   const assets = program

@@ -62,7 +62,7 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
     }
     return parsed.data;
   }
-  const cfg = ctx.config({ ...(opts.config ? { config: opts.config } : {}) });
+  const cfg = await ctx.config({ ...(opts.config ? { config: opts.config } : {}) });
   const fromConfig = cfg.config.policies?.[name];
   if (fromConfig !== undefined) {
     const parsed = engine.GuardPolicy.safeParse(fromConfig);

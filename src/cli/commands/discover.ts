@@ -178,7 +178,7 @@ Examples:
     )
     .action(
       action(ctx, async (path: string, o: DiscoverOpts, cmd: Command) => {
-        const loaded = ctx.config(o.config ? { config: o.config } : {});
+        const loaded = await ctx.config(o.config ? { config: o.config } : {});
         const cfg = loaded.section('discover', DiscoverConfig);
         let maxFiles = cfg.maxFiles;
         if (o.maxFiles !== undefined) {

@@ -37,7 +37,7 @@ export const gatewayCommand: CommandModule = (program, ctx) => {
         }) => {
           // The engine (Fastify, the guard and its models) loads only when the gateway runs: ~600 ms.
           const { buildGateway, GatewayConfig } = await import('../../gateway/index.ts');
-          const loaded = ctx.config(opts);
+          const loaded = await ctx.config(opts);
           const config = loaded.section('gateway', GatewayConfig);
           if (opts.upstream) {
             const route = GatewayConfig.safeParse({

@@ -38,7 +38,7 @@ export const initCommand: CommandModule = (program, ctx) => {
     )
     .action(
       action(ctx, async (opts: { json?: boolean; config?: string; configFile: boolean }) => {
-        const loaded = ctx.config(opts);
+        const loaded = await ctx.config(opts);
         const cfgPath = resolve('bulwark.yaml');
         let wroteConfig = false;
         if (opts.configFile && !loaded.file && !existsSync(cfgPath)) {

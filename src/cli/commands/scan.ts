@@ -1,14 +1,6 @@
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { atOrAbove, type Severity, SEVERITIES, severityRank, toSarif } from '../../core/index.ts';
-import {
-  BUILTIN_POLICY,
-  loadPolicyFile,
-  type Policy,
-  SCAN_RULES,
-  type ScanReport,
-  scanPaths,
-} from '../../scan/index.ts';
+import { BUILTIN_POLICY, type Policy, SCAN_RULES, type ScanReport, scanPaths } from '../../scan/index.ts';
 import { action, type CliContext, type CommandModule, common } from '../context.ts';
 import { EXIT, paint, paintSeverity, printJson, progress, table, UsageError } from '../output.ts';
 import { VERSION } from '../version.ts';
@@ -24,13 +16,32 @@ interface ScanOpts {
 }
 
 /** The `scan:` section of bulwark.yaml. */
-const ScanSection = z
-  .object({
-    policy: z.string().default('builtin'),
-    failOn: z.enum(SEVERITIES).default('high'),
-    jobs: z.number().int().min(1).max(64).optional(),
-  })
-  .loose();
+interface ScanSettings {
+  policy: string;
+  failOn: Severity;
+  jobs?: number;
+}
+
+const SCAN_DEFAULTS: ScanSettings = { policy: 'builtin', failOn: 'high' };
+
+/**
+ * The `scan:` settings: the defaults when no config file applies, so that the usual CI run (no
+ * bulwark.yaml) loads neither the config loader nor zod; else the file's section, validated with
+ * errors that name file:line:field.
+ */
+async function scanSettings(ctx: CliContext, opts: ScanOpts): Promise<ScanSettings> {
+  const options = opts.config ? { config: opts.config } : {};
+  if (ctx.configFile(options) === undefined) return SCAN_DEFAULTS;
+  const [{ z }, loaded] = await Promise.all([import('zod'), ctx.config(options)]);
+  const section = z
+    .object({
+      policy: z.string().default(SCAN_DEFAULTS.policy),
+      failOn: z.enum(SEVERITIES).default(SCAN_DEFAULTS.failOn),
+      jobs: z.number().int().min(1).max(64).optional(),
+    })
+    .loose();
+  return loaded.section('scan', section);
+}
 
 const FAIL_ON = ['low', 'medium', 'high', 'critical'] as const;
 
@@ -102,9 +113,7 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
           `--format must be table, json or sarif, not ${JSON.stringify(format)}`,
           'format',
         );
-      const cfg = ctx
-        .config({ ...(opts.config ? { config: opts.config } : {}) })
-        .section('scan', ScanSection);
+      const cfg = await scanSettings(ctx, opts);
       const failOn = (opts.failOn ?? cfg.failOn) as Severity;
       if (!(FAIL_ON as readonly string[]).includes(failOn))
         throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`, 'fail-on');
@@ -115,7 +124,9 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
           throw new UsageError('--jobs must be an integer from 1 to 64', 'jobs');
       }
       const policyPath = opts.policy ?? (cfg.policy !== 'builtin' ? cfg.policy : undefined);
-      const policy: Policy = policyPath ? loadPolicyFile(policyPath) : BUILTIN_POLICY;
+      const policy: Policy = policyPath
+        ? (await import('../../scan/policy-file.ts')).loadPolicyFile(policyPath)
+        : BUILTIN_POLICY;
       const bar = progress(ctx.io, 'scan');
       const report = await scanPaths(paths, {
         policy,

@@ -19,7 +19,7 @@ export const serveCommand: CommandModule = (program, ctx) => {
     )
     .action(
       action(ctx, async (opts: { json?: boolean; config?: string; host?: string; port?: string }) => {
-        const loaded = ctx.config(opts);
+        const loaded = await ctx.config(opts);
         const port = opts.port === undefined ? loaded.config.server.port : Number(opts.port);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new UsageError(`--port: expected 0-65535, got ${opts.port}`, 'port');

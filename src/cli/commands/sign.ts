@@ -114,11 +114,11 @@ interface CryptOpts {
 }
 
 /** The KEK providers: the keyring under BULWARK_HOME, and an environment variable when named. */
-function keks(
+async function keks(
   ctx: CliContext,
   opts: CryptOpts,
-): { active: KekProvider; all: Record<string, KekProvider>; home: string } {
-  const home = ctx.config(opts).home;
+): Promise<{ active: KekProvider; all: Record<string, KekProvider>; home: string }> {
+  const home = (await ctx.config(opts)).home;
   const local = localKeyringProvider(home);
   const env = envKekProvider(opts.kekEnv ?? 'BULWARK_KEK');
   return { active: opts.kekEnv ? env : local, all: { local, env }, home };
@@ -227,7 +227,7 @@ export const signCommands: CommandModule = (program, ctx) => {
     )
     .action(
       action(ctx, async (path: string, opts: CryptOpts) => {
-        const k = keks(ctx, opts);
+        const k = await keks(ctx, opts);
         if (opts.rotate) {
           const rotated = opts.newKek && !opts.kekEnv ? await rotateKek(k.home) : undefined;
           const r = await rewrapFile(path, { from: k.all, to: k.active });
@@ -263,7 +263,7 @@ export const signCommands: CommandModule = (program, ctx) => {
       .option('--kek-env <var>', 'environment variable holding the key-encryption key (default BULWARK_KEK)'),
   ).action(
     action(ctx, async (path: string, opts: CryptOpts) => {
-      const k = keks(ctx, opts);
+      const k = await keks(ctx, opts);
       let out = opts.out;
       if (!out) {
         if (!path.endsWith(ENCRYPTED_SUFFIX))

@@ -7,7 +7,7 @@ import {
   AssetVersion,
   AssetVersionCreate,
   RiskTier,
-} from '../../core/index.ts';
+} from '../../core/schemas.ts';
 import { defineRoute, Pagination, pageOf } from '../route.ts';
 
 const IdParams = z.object({ id: z.string().min(1).max(64) });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Engine, Finding, Run, RunStatus, Severity } from '../../core/index.ts';
+import { Engine, Finding, Run, RunStatus, Severity } from '../../core/schemas.ts';
 import { defineRoute, Pagination, pageOf, q } from '../route.ts';
 
 const StoredFinding = Finding.extend({ assetId: z.string().optional(), createdAt: z.string() });
