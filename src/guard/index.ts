@@ -16,12 +16,15 @@ export {
   type GuardOptions,
   type StreamHandle,
 } from './pipeline.ts';
+// The policy schemas (zod) are in policy-schema.ts, imported directly where a policy arrives from
+// outside: re-exported here they would load zod for every guard.
 export {
+  type AllowEntry,
   DEFAULT_POLICY,
-  DetectorRef,
-  GuardAction,
-  GuardPolicies,
-  GuardPolicy,
+  type DetectorRef,
+  GUARD_ACTIONS,
+  type GuardAction,
+  type GuardPolicy,
   type GuardPolicyInput,
 } from './policy.ts';
 export { PseudonymVault, redact, type RedactionMode } from './redact.ts';

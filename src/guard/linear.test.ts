@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { KeywordSet, repeatedTokens } from './detectors/injection-rules.ts';
 import { featureBuckets } from './hashing.ts';
-import { LinearScorer, scoreText, sigmoid } from './linear.ts';
-import { model } from './models.ts';
+import { LinearScorer, loadModel, modelFileProblem, scoreText, sigmoid } from './linear.ts';
+import { MODEL_DIR, model } from './models.ts';
 
 // The reference score: the committed int8 weights summed over the features that training sees.
 function referenceScore(text: string): number {
@@ -96,5 +99,24 @@ describe('repeated-token check', () => {
     assert.equal(repeatedTokens(`${'哈'.repeat(30)}，太好笑了`), false);
     assert.equal(repeatedTokens(`${'ㅋ'.repeat(30)} 진짜 웃겨`), false);
     assert.equal(repeatedTokens('केक केक केक, मुझे केक बहुत पसंद है और मैं रोज़ खाता हूँ।'), false);
+  });
+});
+
+describe('linear model file', () => {
+  it('checks a weights file field by field and names the field that is wrong', () => {
+    for (const id of ['injection', 'indirect', 'harmful'])
+      assert.equal(
+        modelFileProblem(JSON.parse(readFileSync(join(MODEL_DIR, `${id}.json`), 'utf8'))),
+        undefined,
+      );
+    const good = JSON.parse(readFileSync(join(MODEL_DIR, 'harmful.json'), 'utf8'));
+    assert.match(modelFileProblem({ ...good, format: 'v2' })!, /^format/);
+    assert.match(modelFileProblem({ ...good, bits: 9 })!, /^bits/);
+    assert.match(modelFileProblem({ ...good, threshold: 1.5 })!, /^threshold/);
+    assert.match(modelFileProblem({ ...good, weights: 7 })!, /^weights/);
+    assert.match(modelFileProblem({ ...good, sources: [1] })!, /^sources/);
+    const file = join(mkdtempSync(join(tmpdir(), 'bw-linear-')), 'bad.json');
+    writeFileSync(file, JSON.stringify({ ...good, scale: 0 }));
+    assert.throws(() => loadModel(file), /bad\.json: not a bulwark linear model: scale/);
   });
 });

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
 import { BulwarkError } from '../core/index.ts';
 import {
   consumeWeights,
@@ -12,21 +11,50 @@ import {
 } from './hashing.ts';
 
 /** The committed weights file: int8-quantised weights over 2^bits hashed buckets. */
-export const LinearModelFile = z.object({
-  format: z.literal('bulwark-linear-v1'),
-  id: z.string(),
-  bits: z.number().int().min(10).max(24),
-  bias: z.number(),
-  scale: z.number().positive(),
+export interface LinearModelFile {
+  format: 'bulwark-linear-v1';
+  id: string;
+  bits: number;
+  bias: number;
+  scale: number;
   /** Default decision threshold chosen on the validation split. */
-  threshold: z.number().min(0).max(1),
-  weights: z.string(),
-  trainedAt: z.string(),
-  seed: z.number().int(),
-  metrics: z.record(z.string(), z.unknown()).default({}),
-  sources: z.array(z.string()).default([]),
-});
-export type LinearModelFile = z.infer<typeof LinearModelFile>;
+  threshold: number;
+  weights: string;
+  trainedAt: string;
+  seed: number;
+  metrics: Record<string, unknown>;
+  sources: string[];
+}
+
+/**
+ * Checks a parsed weights file field by field and returns the first problem, or undefined. Plain code,
+ * not a zod schema: every `bulwark check` and guard thread loads the committed models, and loading zod
+ * for them alone would cost more than the models.
+ */
+export function modelFileProblem(raw: unknown): string | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return 'expected an object';
+  const f = raw as Record<string, unknown>;
+  const num = (k: string, ok: (n: number) => boolean, what: string) =>
+    typeof f[k] === 'number' && Number.isFinite(f[k]) && ok(f[k]) ? undefined : `${k}: expected ${what}`;
+  if (f.format !== 'bulwark-linear-v1') return 'format: expected "bulwark-linear-v1"';
+  for (const k of ['id', 'weights', 'trainedAt'])
+    if (typeof f[k] !== 'string') return `${k}: expected a string`;
+  const problem =
+    num('bits', (n) => Number.isInteger(n) && n >= 10 && n <= 24, 'an integer from 10 to 24') ??
+    num('bias', () => true, 'a number') ??
+    num('scale', (n) => n > 0, 'a positive number') ??
+    num('threshold', (n) => n >= 0 && n <= 1, 'a number from 0 to 1') ??
+    num('seed', Number.isInteger, 'an integer');
+  if (problem) return problem;
+  if (
+    f.metrics !== undefined &&
+    (typeof f.metrics !== 'object' || f.metrics === null || Array.isArray(f.metrics))
+  )
+    return 'metrics: expected an object';
+  if (f.sources !== undefined && !(Array.isArray(f.sources) && f.sources.every((x) => typeof x === 'string')))
+    return 'sources: expected a list of strings';
+  return undefined;
+}
 
 export interface LinearModel {
   id: string;
@@ -86,14 +114,10 @@ export function loadModel(path: string): LinearModel {
         cause: e,
       });
     }
-    const parsed = LinearModelFile.safeParse(raw);
-    if (!parsed.success) {
-      throw new BulwarkError(
-        'BW_ERR_VALIDATION',
-        `${path}: not a bulwark linear model: ${parsed.error.issues[0]?.message}`,
-      );
-    }
-    m = fromFile(parsed.data);
+    const problem = modelFileProblem(raw);
+    if (problem)
+      throw new BulwarkError('BW_ERR_VALIDATION', `${path}: not a bulwark linear model: ${problem}`);
+    m = fromFile(raw as LinearModelFile);
     cache.set(path, m);
   }
   return m;

@@ -7,10 +7,10 @@ import {
   DETECTORS,
   decisionFindings,
   detectorErrors,
+  DEFAULT_POLICY,
   GUARD_RULES,
-  GuardPolicies,
-  GuardPolicy,
 } from './index.ts';
+import { GuardPolicies, GuardPolicy } from './policy-schema.ts';
 
 describe('guard pipeline', () => {
   it('blocks a direct injection with the default policy and explains why', () => {
@@ -155,6 +155,25 @@ describe('guard pipeline', () => {
     assert.throws(() => createGuard({ allowlist: [{ pattern: '(' }] }), /allowlist/);
     assert.equal(GuardPolicies.safeParse({ default: {}, strict: { action: 'block' } }).success, true);
     assert.deepEqual(GuardPolicy.parse({}).input.slice(0, 2), ['injection', 'jailbreak']);
+  });
+
+  it('uses a copy of DEFAULT_POLICY, which is what the schema makes of an empty policy', () => {
+    // createGuard() takes DEFAULT_POLICY without the schema: the two must not drift apart.
+    assert.deepEqual(GuardPolicy.parse({}), DEFAULT_POLICY);
+    const guard = createGuard();
+    assert.deepEqual(guard.policy, DEFAULT_POLICY);
+    assert.notEqual(guard.policy, DEFAULT_POLICY);
+    assert.notEqual(guard.policy.input, DEFAULT_POLICY.input);
+  });
+
+  it('rejects a detector listed without the options it needs', () => {
+    assert.throws(
+      () => createGuard({ output: ['json-schema'] }),
+      (e: unknown) =>
+        (e as { code?: string }).code === 'BW_ERR_VALIDATION' &&
+        /policy\.output\.0\.options\.schema/.test(String(e)),
+    );
+    assert.throws(() => createGuard({ input: ['transformer'] }), /transformer needs options\.model/);
   });
 
   it('turns decisions into findings under one rule registry', () => {

@@ -1,6 +1,7 @@
+import { createRequire } from 'node:module';
 import { BulwarkError } from '../core/index.ts';
 import { prepareInput } from './normalize.ts';
-import { type DetectorRef, GuardPolicy, type GuardPolicyInput } from './policy.ts';
+import { DEFAULT_POLICY, type DetectorRef, type GuardPolicy, type GuardPolicyInput } from './policy.ts';
 import { createJudgeCache } from './judge-cache.ts';
 import { PseudonymVault, redact } from './redact.ts';
 import type { AsyncDetector } from './detectors/onnx.ts';
@@ -98,7 +99,8 @@ function bindAsync(refs: DetectorRef[], policy: GuardPolicy): AsyncBound[] {
       createAsync?: (o: unknown) => Promise<AsyncDetector>;
     };
     if (!d.createAsync) continue;
-    const detector = d.createAsync(d.options.parse(r.options ?? {}));
+    // Options were validated with the policy (policy-schema.ts), so they go to the detector as they are.
+    const detector = d.createAsync(r.options ?? {});
     // Loading errors surface on first use (and fail closed there); never as an unhandled rejection.
     detector.catch(() => {});
     out.push({
@@ -123,7 +125,7 @@ function bind(refs: DetectorRef[], policy: GuardPolicy, options: GuardOptions): 
     const override = options.detectors?.[r.id];
     return {
       id: r.id,
-      detector: override ?? (d.create as (o: unknown) => Detector)(d.options.parse(r.options ?? {})),
+      detector: override ?? (d.create as (o: unknown) => Detector)(r.options ?? {}),
       threshold: r.threshold ?? d.defaultThreshold,
       action: r.action ?? policy.action ?? d.defaultAction,
       roles: d.roles,
@@ -223,19 +225,31 @@ function resolveCtx(ctx: Partial<GuardContext> | undefined, role: Role): GuardCo
   return { ...ctx, role: ctx?.role ?? role };
 }
 
-/** Builds a guard from a policy (validated here); the returned functions are synchronous. */
-export function createGuard(
-  policyInput: GuardPolicyInput | GuardPolicy = {},
-  options: GuardOptions = {},
-): Guard {
-  const parsed = GuardPolicy.safeParse(policyInput);
+/**
+ * Validates a policy with the zod schema, loaded (synchronously, as createGuard is) on the first policy
+ * that needs it: a guard on DEFAULT_POLICY, such as `bulwark check` without a policy, never loads zod.
+ */
+function validatePolicy(policyInput: GuardPolicyInput | GuardPolicy): GuardPolicy {
+  const schema = (createRequire(import.meta.url)('./policy-schema.ts') as typeof import('./policy-schema.ts'))
+    .GuardPolicy;
+  const parsed = schema.safeParse(policyInput);
   if (!parsed.success) {
     const i = parsed.error.issues[0]!;
     throw new BulwarkError('BW_ERR_VALIDATION', `policy.${i.path.join('.')}: ${i.message}`, {
       field: i.path.join('.'),
     });
   }
-  const policy = parsed.data;
+  return parsed.data;
+}
+
+/** Builds a guard from a policy (validated here); the returned functions are synchronous. */
+export function createGuard(
+  policyInput: GuardPolicyInput | GuardPolicy = DEFAULT_POLICY,
+  options: GuardOptions = {},
+): Guard {
+  // The default policy is Bulwark's own data: copied, not validated.
+  const policy =
+    policyInput === DEFAULT_POLICY ? structuredClone(DEFAULT_POLICY) : validatePolicy(policyInput);
   const input = bind(policy.input, policy, options);
   const asyncInput = bindAsync(policy.input, policy);
   const output = bind(policy.output, policy, options);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import type { z as Z } from 'zod';
 import { harmfulDetector } from './detectors/harmful.ts';
 import { type AsyncDetector, createTransformerDetector } from './detectors/onnx.ts';
 import {
@@ -20,24 +20,32 @@ import type { Detector, Role } from './types.ts';
 
 export type Action = 'allow' | 'flag' | 'redact' | 'block';
 
-interface DetectorDef<O extends z.ZodType> {
+/** zod itself, handed to an options builder by the code that validates a policy. */
+type Zod = typeof Z;
+
+interface DetectorDef<O extends Z.ZodType> {
   ruleId: GuardRuleId;
   description: string;
   /** Roles whose text the detector judges when a policy lists it. */
   roles: Role[];
   defaultThreshold: number;
   defaultAction: Action;
-  options: O;
-  create?(options: z.infer<O>): Detector;
+  /**
+   * Builds the options schema from the zod it is given: the registry loads no schema library, so a
+   * guard on the default policy (`bulwark check`) starts without zod. policy-schema.ts validates a
+   * policy's options with it; `create` receives options already validated.
+   */
+  options: (z: Zod) => O;
+  create?(options: Z.infer<O>): Detector;
   /** Detectors that can only run asynchronously (ONNX models): used by `checkInputAsync`. */
-  createAsync?(options: z.infer<O>): Promise<AsyncDetector>;
+  createAsync?(options: Z.infer<O>): Promise<AsyncDetector>;
 }
 
-function def<O extends z.ZodType>(d: DetectorDef<O>): DetectorDef<O> {
+function def<O extends Z.ZodType>(d: DetectorDef<O>): DetectorDef<O> {
   return d;
 }
 
-const none = z.object({}).strict();
+const none = (z: Zod) => z.object({}).strict();
 const INPUT_ROLES: Role[] = ['user'];
 const CONTENT_ROLES: Role[] = ['document', 'tool'];
 const OUTPUT_ROLES: Role[] = ['assistant'];
@@ -98,9 +106,13 @@ export const DETECTORS = {
     roles: ANY,
     defaultThreshold: 0.5,
     defaultAction: 'redact',
-    options: z
-      .object({ entities: z.array(z.enum(PII_ENTITIES)).optional(), region: z.string().length(2).optional() })
-      .strict(),
+    options: (z) =>
+      z
+        .object({
+          entities: z.array(z.enum(PII_ENTITIES)).optional(),
+          region: z.string().length(2).optional(),
+        })
+        .strict(),
     create: (o) => createPiiDetector(o),
   }),
   secrets: def({
@@ -118,14 +130,15 @@ export const DETECTORS = {
     roles: OUTPUT_ROLES,
     defaultThreshold: 0.5,
     defaultAction: 'block',
-    options: z
-      .object({
-        canaries: z.array(z.string().min(4)).optional(),
-        secrets: z.array(z.string()).optional(),
-        systemPrompt: z.string().optional(),
-        minOverlap: z.number().gt(0).max(1).optional(),
-      })
-      .strict(),
+    options: (z) =>
+      z
+        .object({
+          canaries: z.array(z.string().min(4)).optional(),
+          secrets: z.array(z.string()).optional(),
+          systemPrompt: z.string().optional(),
+          minOverlap: z.number().gt(0).max(1).optional(),
+        })
+        .strict(),
     create: (o) => createLeakDetector(o),
   }),
   'exfil-links': def({
@@ -134,9 +147,8 @@ export const DETECTORS = {
     roles: OUTPUT_ROLES,
     defaultThreshold: 0.5,
     defaultAction: 'block',
-    options: z
-      .object({ allowDomains: z.array(z.string()).optional(), links: z.boolean().optional() })
-      .strict(),
+    options: (z) =>
+      z.object({ allowDomains: z.array(z.string()).optional(), links: z.boolean().optional() }).strict(),
     create: (o) => createExfilDetector(o),
   }),
   refusal: def({
@@ -154,7 +166,7 @@ export const DETECTORS = {
     roles: OUTPUT_ROLES,
     defaultThreshold: 0.5,
     defaultAction: 'block',
-    options: z.object({ schema: z.record(z.string(), z.unknown()) }).strict(),
+    options: (z) => z.object({ schema: z.record(z.string(), z.unknown()) }).strict(),
     create: (o) => createJsonSchemaDetector(o),
   }),
   transformer: def({
@@ -163,16 +175,17 @@ export const DETECTORS = {
     roles: [...INPUT_ROLES, ...CONTENT_ROLES],
     defaultThreshold: 0.5,
     defaultAction: 'block',
-    options: z
-      .object({
-        model: z.string().min(1),
-        vocab: z.string().min(1),
-        maxLength: z.number().int().min(8).max(4096).optional(),
-        positiveIndex: z.number().int().min(0).optional(),
-        lowercase: z.boolean().optional(),
-        maxChunks: z.number().int().min(1).max(64).optional(),
-      })
-      .strict(),
+    options: (z) =>
+      z
+        .object({
+          model: z.string().min(1),
+          vocab: z.string().min(1),
+          maxLength: z.number().int().min(8).max(4096).optional(),
+          positiveIndex: z.number().int().min(0).optional(),
+          lowercase: z.boolean().optional(),
+          maxChunks: z.number().int().min(1).max(64).optional(),
+        })
+        .strict(),
     createAsync: (o) => createTransformerDetector(o),
   }),
 } as const;

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
 import { BulwarkError } from '../../core/index.ts';
-import type { ChatMessage, Decision, Guard, GuardPolicyInput } from '../../guard/index.ts';
+import type { ChatMessage, Decision, Guard, GuardPolicy } from '../../guard/index.ts';
 import { action, type CliContext, type CommandModule, common } from '../context.ts';
 import { EXIT, paint, printJson, progress, table, UsageError } from '../output.ts';
 
@@ -35,12 +34,17 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** A policy file holds one policy, or a bulwark.yaml-style `policies:` map (then `--policy-name`, default `default`). */
-async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicyInput> {
+/**
+ * A policy file holds one policy, or a bulwark.yaml-style `policies:` map (then `--policy-name`, default
+ * `default`). Undefined means the default policy: with no --policy and no config file, neither YAML nor
+ * the policy schema (zod) is loaded.
+ */
+async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy | undefined> {
   const name = opts.policyName ?? 'default';
   if (opts.policy) {
     let raw: unknown;
     try {
+      const { parse: parseYaml } = await import('yaml');
       raw = parseYaml(await readFile(opts.policy, 'utf8'));
     } catch (e) {
       throw new UsageError(`--policy ${opts.policy}: cannot read (${(e as Error).message})`, 'policy');
@@ -52,7 +56,8 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
         : obj;
     if (picked === undefined)
       throw new UsageError(`--policy ${opts.policy}: no policy named ${JSON.stringify(name)}`, 'policy');
-    const parsed = engine.GuardPolicy.safeParse(picked);
+    const schema = (await import('../../guard/policy-schema.ts')).GuardPolicy;
+    const parsed = schema.safeParse(picked);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
       throw new UsageError(
@@ -62,10 +67,13 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
     }
     return parsed.data;
   }
-  const cfg = await ctx.config({ ...(opts.config ? { config: opts.config } : {}) });
+  const options = opts.config ? { config: opts.config } : {};
+  if (ctx.configFile(options) === undefined) return undefined;
+  const cfg = await ctx.config(options);
   const fromConfig = cfg.config.policies?.[name];
   if (fromConfig !== undefined) {
-    const parsed = engine.GuardPolicy.safeParse(fromConfig);
+    const schema = (await import('../../guard/policy-schema.ts')).GuardPolicy;
+    const parsed = schema.safeParse(fromConfig);
     if (!parsed.success) {
       const i = parsed.error.issues[0]!;
       throw new BulwarkError(
@@ -75,7 +83,7 @@ async function loadPolicy(ctx: CliContext, opts: CheckOpts): Promise<GuardPolicy
     }
     return parsed.data;
   }
-  return {};
+  return undefined;
 }
 
 function judge(guard: Guard, text: string, role: CliRole, systemPrompt?: string): Decision {
