@@ -13,6 +13,7 @@ import { DEFAULT_LIMITS, ScanContext, type ScanLimits } from './context.ts';
 import { scanSource } from './engine.ts';
 import { BUILTIN_POLICY, type Policy, type PolicyFileInput } from './policy.ts';
 import { FileSource, MemSource } from './source.ts';
+import { autoThreads, startHelper } from './threads.ts';
 
 export { DEFAULT_LIMITS, type ScanLimits } from './context.ts';
 // Policy files from outside are validated by policy-file.ts (zod), imported directly where needed:
@@ -63,6 +64,11 @@ export interface ScanOptions {
   onProgress?: (done: number, total: number, path: string) => void;
   /** Hash each file (SHA-256) for the report; on by default. */
   hash?: boolean;
+  /**
+   * Threads for a directory scan (the caller's own included); by default one per core, at most 4, and
+   * one thread per 200 files. The report is the same whatever the number.
+   */
+  threads?: number;
 }
 
 const SMALL_FILE = 4 * 1024 * 1024;
@@ -156,7 +162,7 @@ export async function scanFile(
   return finish(ctx, display, opened.src.size, sha256, started);
 }
 
-interface Target {
+export interface Target {
   abs: string;
   display: string;
   symlink?: { target: string; outside: boolean };
@@ -269,6 +275,11 @@ export function scanInWorker(
   });
 }
 
+/** Scans one collected target: a file, or a symbolic link found in a directory (reported, not followed). */
+export function scanTarget(t: Target, options: ScanOptions & { policy: Policy }): Promise<ScannedFile> {
+  return t.symlink ? Promise.resolve(symlinkResult(t, options.policy)) : scanFile(t.abs, options, t.display);
+}
+
 /** Scans files, directories (recursively) and archives; the entry point for the CLI, server and store. */
 export async function scanPaths(paths: string[], options: ScanOptions = {}): Promise<ScanReport> {
   const started = performance.now();
@@ -276,21 +287,43 @@ export async function scanPaths(paths: string[], options: ScanOptions = {}): Pro
   const targets = await collect(paths);
   const files: ScannedFile[] = new Array(targets.length);
   const jobs = Math.max(1, Math.min(options.jobs ?? 4, 64));
-  let next = 0;
+  const threads = Math.max(1, Math.min(options.threads ?? autoThreads(targets.length), 64));
+  // Every thread claims the next file from one counter, so a slow file on one thread does not hold
+  // the others back; results land at their index, so the report's order does not depend on threads.
+  const counter = new Int32Array(new SharedArrayBuffer(4));
   let done = 0;
+  const settle = (i: number, file: ScannedFile) => {
+    files[i] = file;
+    done++;
+    options.onProgress?.(done, targets.length, targets[i]!.display);
+  };
+  const helpers = Array.from({ length: threads - 1 }, () =>
+    startHelper(
+      {
+        targets,
+        counter,
+        policy: policy.source,
+        options: {
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.hash !== undefined ? { hash: options.hash } : {}),
+        },
+      },
+      settle,
+    ),
+  );
+  const own = { ...options, policy };
   const worker = async () => {
     for (;;) {
-      const i = next++;
+      const i = Atomics.add(counter, 0, 1);
       if (i >= targets.length) return;
-      const t = targets[i]!;
-      files[i] = t.symlink
-        ? symlinkResult(t, policy)
-        : await scanFile(t.abs, { ...options, policy }, t.display);
-      done++;
-      options.onProgress?.(done, targets.length, t.display);
+      settle(i, await scanTarget(targets[i]!, own));
     }
   };
   await Promise.all(Array.from({ length: Math.min(jobs, targets.length) }, worker));
+  await Promise.all(helpers);
+  // Files claimed by a helper that died (a parser crash that took its thread down) are scanned here.
+  for (let i = 0; i < targets.length; i++)
+    if (files[i] === undefined) settle(i, await scanTarget(targets[i]!, own));
   const findings = files.flatMap((f) => f.findings);
   return {
     files,

@@ -52,6 +52,8 @@ export interface Policy {
   classify(module: string, name: string): Verdict;
   nestedLoader(canonical: string): { arg: number } | undefined;
   suspiciousArgument(s: string): string | undefined;
+  /** The document it was compiled from: plain data, so another thread can compile the same policy. */
+  readonly source: PolicyFile;
 }
 
 interface Patterns {
@@ -127,6 +129,7 @@ export function compilePolicy(file: PolicyFile): Policy {
   return {
     name: file.name,
     version: file.version,
+    source: file,
     classify(module, name) {
       let byName = verdicts.get(module);
       let v = byName?.get(name);

@@ -12,7 +12,9 @@ const { kind, paths, bytes, name, options, policy } = workerData as {
   policy?: unknown;
 };
 // The policy schema (and zod) load only when a policy document was sent: the built-in one is trusted data.
+// One thread per scan on a server: its heap bound (maxHeapMb) covers the whole scan.
 const opts = {
+  threads: 1,
   ...options,
   ...(policy ? { policy: compilePolicy((await import('./policy-file.ts')).PolicyFile.parse(policy)) } : {}),
   onProgress: (done: number, total: number, path: string) =>

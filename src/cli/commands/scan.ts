@@ -92,7 +92,10 @@ export const scanCommand: CommandModule = (program: Command, ctx: CliContext) =>
         '--policy <file>',
         'pickle policy JSON (see src/scan/policy/builtin.json); "extends": "builtin" adds to the default',
       )
-      .option('--jobs <n>', 'files scanned at once')
+      .option(
+        '--jobs <n>',
+        'threads scanning files in parallel (default: one per core, at most 4, one per 200 files)',
+      )
       .option('--hash', "add each file's SHA-256 to the report (reads every byte, tensor data included)")
       .addHelpText(
         'after',
@@ -117,7 +120,7 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
       const failOn = (opts.failOn ?? cfg.failOn) as Severity;
       if (!(FAIL_ON as readonly string[]).includes(failOn))
         throw new UsageError(`--fail-on must be one of ${FAIL_ON.join(', ')}`, 'fail-on');
-      let jobs = cfg.jobs ?? 4;
+      let jobs = cfg.jobs;
       if (opts.jobs !== undefined) {
         jobs = Number(opts.jobs);
         if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64)
@@ -130,7 +133,7 @@ Exit codes: 0 nothing at or above --fail-on (default high), 1 findings at or abo
       const bar = progress(ctx.io, 'scan');
       const report = await scanPaths(paths, {
         policy,
-        jobs,
+        ...(jobs !== undefined ? { threads: jobs } : {}),
         hash: Boolean(opts.hash),
         onProgress: (done, total, path) => bar.update(done, total, path),
       });
