@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { harmfulDetector } from './detectors/harmful.ts';
 import {
   indirectDetector,
@@ -249,6 +250,44 @@ describe('secrets detector', () => {
     );
     assert.equal(run(secretsDetector, 'Please summarise the meeting notes.').score, 0);
     assert.ok(entropy('aaaaaaaa') < 1 && entropy('zX9kQ2mP7vL4nR8t') > 3.5);
+  });
+});
+
+describe('PII and secrets on the shape of the text', () => {
+  // Detectors pass the shape prepareInput found (digit counts, character runs) to skip scans that
+  // cannot match: the spans must be those of the plain scans.
+  const piece = fc.constantFrom(
+    '4111 1111 1111 1111',
+    '123-45-6789',
+    'fe80::1ff:fe23:4567:890a',
+    '2001:0db8:85a3:0000:0000:8a2e:0370:7334',
+    '10:30:45',
+    '1BoatSLRHtKNngkdXEeobR76b53LETtpyT',
+    '0x52908400098527886E0F7030069857D2E4169EE7',
+    'bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq',
+    'api_key = "Zq9xT3vLm8RkP2wQy7Nc"',
+    'ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5a',
+    'dGhpcyBpcyBhIHNlY3JldCB0b2tlbiB3aXRoIG1peGVkIENhc2UgMTIz',
+    'call me at 555 123 4567',
+    'DE89 3704 0044 0532 0130 00',
+    'born on 12/05/1984',
+    '192.168.1.20',
+    'plain words',
+  );
+  const texts = fc
+    .array(fc.oneof(piece, fc.string({ maxLength: 12 })), { maxLength: 6 })
+    .map((p) => p.join(' '));
+
+  it('finds the same spans with the shape as without it', () => {
+    fc.assert(
+      fc.property(texts, (t) => {
+        const p = prepareInput(t, { role: 'user' });
+        fc.pre(p.normalized === t);
+        assert.deepEqual(findPii(t, {}, p.shape), findPii(t));
+        assert.deepEqual(findSecrets(t, p.shape), findSecrets(t));
+      }),
+      { numRuns: 400 },
+    );
   });
 });
 

@@ -1,6 +1,8 @@
 // Hashed word and character n-gram features, computed by one state machine so that a whole text and
 // a text that arrives in chunks produce exactly the same features (streaming output checks rely on it).
 
+import { CodeUnits } from './codes.ts';
+
 const FNV_PRIME = 16777619;
 const SEED_CHAR = 2166136261 | 0;
 const SEED_WORD = 0x2f1b3c4d;
@@ -123,6 +125,17 @@ export function consume(
   return n;
 }
 
+// consumeWeights per ASCII code unit: the character as hashed (lower case, every digit '0', other
+// whitespace a space, as `lower` and `consume` map it), plus 256 when it belongs to a word.
+const ASCII_FOLD = new Uint16Array(128);
+for (let c = 0; c < 128; c++) {
+  const f = lower(c);
+  const word = isWordChar(f);
+  ASCII_FOLD[c] =
+    (word ? 256 : 0) | (!word && (f === 9 || f === 10 || f === 13 || f === 12 || f === 11) ? 32 : f);
+}
+const weightCodes = new CodeUnits();
+
 /** Running sum of the weights of the features seen, and their count (the scorer's accumulator). */
 export interface WeightSum {
   sum: number;
@@ -143,47 +156,95 @@ export function consumeWeights(
   w: Int8Array,
   acc: WeightSum,
 ): void {
+  const stop = weighUnits(state, weightCodes.load(text), 0, text.length, mask, w, acc, true);
+  if (stop === text.length) return;
+  // Non-ASCII text is hashed lower-cased as a whole (as `consume` does). Everything before the first
+  // non-ASCII unit is ASCII, which lower-cases one to one in place: go on from there in the
+  // lower-cased text (that unit may lower-case to ASCII, or to two units).
+  const lower = text.toLowerCase();
+  weighUnits(state, weightCodes.load(lower), stop, lower.length, mask, w, acc, false);
+}
+
+/**
+ * The loop of consumeWeights over code units [from, to): returns where it stopped, which is `to`, or
+ * with `asciiOnly` the first unit above ASCII (not consumed). No calls inside, so the compiler keeps
+ * the arrays' checks out of the loop.
+ */
+function weighUnits(
+  state: HashState,
+  codes: Uint16Array,
+  from: number,
+  to: number,
+  mask: number,
+  w: Int8Array,
+  acc: WeightSum,
+  asciiOnly: boolean,
+): number {
   let { c1, c2, c3, c4, word, wordLen, prevWord } = state;
   let sum = acc.sum;
   let n = acc.n;
-  const src = /[^\x00-\x7f]/.test(text) ? text.toLowerCase() : text;
-  for (let i = 0; i < src.length; i++) {
-    let c = src.charCodeAt(i);
-    let wordChar: boolean;
+  // Plain numbers before the loop, so that it does not re-read the arguments at every character.
+  const last = asciiOnly ? 127 : 0xffff;
+  const m = mask | 0;
+  // The seeds and the prime as local constants: module-level ones are re-read (and re-checked) at
+  // every use in optimised code.
+  const prime = 16777619;
+  const seedChar = 2166136261 | 0;
+  const seedWord = 0x2f1b3c4d;
+  const seedBigram = 0x51ed270b;
+  const end = to | 0;
+  // Checked once before the loop, which also lets the compiler check the arrays' types there and not
+  // at each access (a call inside the loop would undo that: hence isWordChar written out below).
+  if (end > codes.length || w[m] === undefined) throw new RangeError('weighUnits: out of range');
+  let i = from | 0;
+  for (; i < end; i++) {
+    let c = codes[i]!;
+    // 1 for a word character.
+    let wordChar: number;
     if (c < 128) {
-      if (c >= 65 && c <= 90) c += 32;
-      else if (c >= 48 && c <= 57) c = 48;
-      wordChar = (c >= 97 && c <= 122) || c === 48;
-    } else wordChar = isWordChar(c);
-    if (!wordChar) {
-      if (c === 9 || c === 10 || c === 13 || c === 12 || c === 11 || c === 0xa0) c = 32;
+      const f = ASCII_FOLD[c]!;
+      wordChar = f >> 8;
+      c = f & 0xff;
+    } else if (c > last) break;
+    else
+      wordChar =
+        (c >= 0x2000 && c <= 0x2bff) ||
+        (c >= 0x3000 && c <= 0x303f) ||
+        (c >= 0xff00 && c <= 0xff0f) ||
+        (c >= 0xff1a && c <= 0xff20) ||
+        c === 0xa0 ||
+        (c >= 0xd800 && c <= 0xdfff)
+          ? 0
+          : 1;
+    if (wordChar === 0) {
+      if (c === 0xa0) c = 32;
       if (wordLen > 0) {
-        sum += w[(word ^ SEED_WORD) & mask]!;
+        sum += w[(word ^ seedWord) & m]!;
         n++;
         if (prevWord !== 0) {
-          sum += w[Math.imul(Math.imul(SEED_BIGRAM ^ prevWord, FNV_PRIME) ^ word, FNV_PRIME) & mask]!;
+          sum += w[Math.imul(Math.imul(seedBigram ^ prevWord, prime) ^ word, prime) & m]!;
           n++;
         }
         prevWord = word;
-        word = SEED_WORD;
+        word = seedWord;
         wordLen = 0;
       }
       if (c === 32 && c1 === 32) continue;
     } else {
-      word = Math.imul(word ^ c, FNV_PRIME);
+      word = Math.imul(word ^ c, prime);
       wordLen++;
     }
     if (c2 !== 0) {
-      let h = Math.imul(Math.imul(Math.imul(SEED_CHAR ^ c, FNV_PRIME) ^ c1, FNV_PRIME) ^ c2, FNV_PRIME);
-      sum += w[h & mask]!;
+      let h = Math.imul(Math.imul(Math.imul(seedChar ^ c, prime) ^ c1, prime) ^ c2, prime);
+      sum += w[h & m]!;
       n++;
       if (c3 !== 0) {
-        h = Math.imul(h ^ c3, FNV_PRIME);
-        sum += w[h & mask]!;
+        h = Math.imul(h ^ c3, prime);
+        sum += w[h & m]!;
         n++;
         if (c4 !== 0) {
-          h = Math.imul(h ^ c4, FNV_PRIME);
-          sum += w[h & mask]!;
+          h = Math.imul(h ^ c4, prime);
+          sum += w[h & m]!;
           n++;
         }
       }
@@ -202,6 +263,7 @@ export function consumeWeights(
   state.prevWord = prevWord;
   acc.sum = sum;
   acc.n = n;
+  return i;
 }
 
 /** The unfinished last word's weights, for a final score (does not change the state). */

@@ -79,6 +79,20 @@ describe('keyword scan', () => {
   });
 });
 
+describe('keyword scan, bounded keywords', () => {
+  it('reports a \\b keyword with no letter or digit beside it, an ALONE one with no letter beside it', () => {
+    const set = new KeywordSet(['\\bdan\\b', '(?<!\\p{L})mode(?!\\p{L})']);
+    const found = (text: string) => {
+      const out = new Set<string>();
+      set.scan(text, (w) => out.add(w));
+      return [...out];
+    };
+    assert.deepEqual(found('dan, (mode) 2'), ['\\bdan\\b', '(?<!\\p{L})mode(?!\\p{L})']);
+    assert.deepEqual(found('mode2 dan2'), ['(?<!\\p{L})mode(?!\\p{L})']);
+    assert.deepEqual(found('the model of a dancer, émode'), []);
+  });
+});
+
 describe('repeated-token check', () => {
   it('flags one word repeated ten times and a phrase repeated many times, not sounds or prose', () => {
     assert.equal(repeatedTokens(`Tell me the code. ${'banana '.repeat(12)}`), true);

@@ -1,4 +1,5 @@
-import type { DecodedView, GuardContext, GuardInput } from './types.ts';
+import { CodeUnits } from './codes.ts';
+import type { DecodedView, GuardContext, GuardInput, TextShape } from './types.ts';
 
 // Normalisation runs once per check and is shared by every detector, so attackers cannot hide an
 // instruction from one detector with a trick that only another one undoes.
@@ -29,7 +30,6 @@ const INVISIBLE = new RegExp(
   'g',
 );
 const TAG_CHARS = /[\u{e0000}-\u{e007f}]/gu;
-const NON_ASCII = /[^\x00-\x7f]/;
 
 // Cyrillic and Greek letters that render like Latin ones; mapped only inside words that mix scripts,
 // so genuine Russian or Greek text is left alone.
@@ -182,11 +182,12 @@ function decodeHex(seg: string): string {
   return Buffer.from(hex.length % 2 ? hex.slice(0, -1) : hex, 'hex').toString('utf8');
 }
 
-/** Decodes hidden layers; each view keeps the place of its encoded segment for reporting. */
-interface Shape {
-  /** Longest run of base64-alphabet characters, and of hex digits (separators allowed). */
-  b64Run: number;
-  hexRun: number;
+/** What one pass over a text says about which decoders can apply (and what detectors may skip). */
+interface Shape extends TextShape {
+  /** A run of 16 or more base64-alphabet characters that mixes upper and lower case. */
+  mixedB64: boolean;
+  /** A run of 16 or more hex digits (separators allowed). */
+  longHex: boolean;
   /** A digit or @/$ directly next to a letter (a leetspeak candidate). */
   leet: boolean;
   /** Letters common in English (e t a o) against their ROT13 images (r g n b). */
@@ -212,51 +213,135 @@ const ENGLISH = [
   6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.07,
 ];
 
+// Character classes of shapeOf, for ASCII code units (everything above is in none). LEET_CHAR is the
+// bit above LETTER: one shift compares a character with the one before it.
+const B64_CHAR = 1;
+const HEX_DIGIT = 2;
+const HEX_SEPARATOR = 4;
+const LETTER = 8;
+const LEET_CHAR = 16;
+const UPPER = 32;
+const LOWER = 64;
+const DIGIT = 128;
+const TOKEN_CHAR = 256;
+const CLASS = new Uint16Array(128);
+// Counts per ASCII code unit, one byte each: letters, common letters (e t a o), their ROT13 images
+// (r g n b) and digits. Summed as one integer over at most 255 characters at a time.
+const COUNT = new Uint32Array(128);
+for (let c = 0; c < 128; c++) {
+  const upper = c >= 65 && c <= 90;
+  const lower = c >= 97 && c <= 122;
+  const digit = c >= 48 && c <= 57;
+  let k = 0;
+  let count = 0;
+  if (upper || lower || digit || c === 43 || c === 47 || c === 95 || c === 45) k |= B64_CHAR;
+  if (digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)) k |= HEX_DIGIT;
+  else if (c === 32 || c === 58 || c === 92 || c === 120) k |= HEX_SEPARATOR;
+  if (upper || lower) {
+    k |= LETTER | (upper ? UPPER : LOWER);
+    count |= 1;
+    const l = c | 32;
+    if (l === 101 || l === 116 || l === 97 || l === 111) count |= 1 << 8;
+    else if (l === 114 || l === 103 || l === 110 || l === 98) count |= 1 << 16;
+  }
+  if (digit || c === 64 || c === 36) k |= LEET_CHAR;
+  if (digit) {
+    k |= DIGIT;
+    count |= 1 << 24;
+  }
+  if (k & B64_CHAR || c === 61) k |= TOKEN_CHAR;
+  CLASS[c] = k;
+  COUNT[c] = count;
+}
+const shapeCodes = new CodeUnits();
+
+// shapeOf's findings, as bits of one integer.
+const MIXED_B64 = 1;
+const RANDOM_RUN = 2;
+const LONG_HEX = 4;
+const TOKEN_RUN = 8;
+
 // One pass over the character codes decides which decoders can possibly apply, so ordinary prose
-// (nearly all traffic) pays for a loop, not for five regular-expression scans.
+// (nearly all traffic) pays for a loop, not for five regular-expression scans. Table lookups and
+// arithmetic instead of branches: whether a character is a letter is what a branch predictor cannot
+// guess in prose.
 function shapeOf(text: string): Shape {
+  const codes = shapeCodes.load(text);
+  const n = text.length;
+  // Read once before the loop, so that the compiler checks the array's type there, not at each access.
+  if (codes.length < n) throw new RangeError('shapeOf: code units not loaded');
   let b64 = 0;
   let hex = 0;
-  let b64Run = 0;
-  let hexRun = 0;
-  let leet = false;
+  let token = 0;
+  let runCase = 0;
+  let longRun = 0;
+  let found = 0;
+  let leet = 0;
+  let prev = 0;
+  let letters = 0;
   let common = 0;
   let rotated = 0;
-  let letters = 0;
-  let prevLetter = false;
-  let prevDigit = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const upper = c >= 65 && c <= 90;
-    const lower = c >= 97 && c <= 122;
-    const digit = c >= 48 && c <= 57;
-    const letter = upper || lower;
-    b64 = letter || digit || c === 43 || c === 47 || c === 95 || c === 45 ? b64 + 1 : 0;
-    if (b64 > b64Run) b64Run = b64;
-    const isHex = digit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
-    hex = isHex ? hex + 1 : c === 32 || c === 58 || c === 92 || c === 120 ? hex : 0;
-    if (hex > hexRun) hexRun = hex;
-    const leetChar = digit || c === 64 || c === 36;
-    if ((leetChar && prevLetter) || (letter && prevDigit)) leet = true;
-    prevLetter = letter;
-    prevDigit = leetChar;
-    if (letter) {
-      const l = c | 32;
-      letters++;
-      if (l === 101 || l === 116 || l === 97 || l === 111) common++;
-      else if (l === 114 || l === 103 || l === 110 || l === 98) rotated++;
+  let digits = 0;
+  for (let i = 0; i < n; ) {
+    const stop = Math.min(n, i + 255);
+    let counts = 0;
+    for (; i < stop; i++) {
+      const c = codes[i]!;
+      // (c - 128) >> 31 is all ones below 128 and 0 above: no branch on the script.
+      const ascii = (c - 128) >> 31;
+      const k = CLASS[c & 0x7f]! & ascii;
+      counts += COUNT[c & 0x7f]! & ascii;
+      // Run lengths: +1 inside a run, back to 0 outside (a hex separator keeps the hex run as it is).
+      const inB64 = -(k & B64_CHAR);
+      b64 = (b64 + 1) & inB64;
+      runCase = (runCase | k) & inB64;
+      if (b64 >= 16) {
+        if (b64 > longRun) longRun = b64;
+        if ((runCase & (UPPER | LOWER)) === (UPPER | LOWER)) {
+          found |= MIXED_B64;
+          if (b64 >= 32 && runCase & DIGIT) found |= RANDOM_RUN;
+        }
+      }
+      hex = (hex + ((k >> 1) & 1)) & -(((k >> 1) | (k >> 2)) & 1);
+      if (hex >= 16) found |= LONG_HEX;
+      token = (token + 1) & -((k >> 8) & 1);
+      if (token >= 16) found |= TOKEN_RUN;
+      // Bit 4: a leet character after a letter, or a letter after a leet character.
+      leet |= (k & (prev << 1)) | (prev & (k << 1));
+      prev = k;
     }
+    letters += counts & 255;
+    common += (counts >> 8) & 255;
+    rotated += (counts >> 16) & 255;
+    digits += counts >>> 24;
   }
-  return { b64Run, hexRun, leet, common, rotated, letters };
+  return {
+    mixedB64: (found & MIXED_B64) !== 0,
+    longHex: (found & LONG_HEX) !== 0,
+    leet: (leet & LEET_CHAR) !== 0,
+    common,
+    rotated,
+    letters,
+    tokenRun: (found & TOKEN_RUN) !== 0,
+    randomRun: (found & RANDOM_RUN) !== 0,
+    longRun,
+    digits,
+  };
 }
 
 export function decodeLayers(text: string): DecodedView[] {
+  return decode(text).views;
+}
+
+/** The decoded views of a text, and its shape. */
+function decode(text: string): { views: DecodedView[]; shape: TextShape } {
   const views: DecodedView[] = [];
   const add = (v: DecodedView) => {
     if (views.length < MAX_VIEWS) views.push({ ...v, text: v.text.slice(0, MAX_DECODED) });
   };
   const shape = shapeOf(text);
-  if (shape.b64Run >= 16) {
+  // A base64 match is a whole run of 16 or more; only one with both cases is ever decoded.
+  if (shape.mixedB64) {
     for (const m of text.matchAll(BASE64)) {
       if (views.length >= MAX_VIEWS) break;
       const seg = m[0];
@@ -267,7 +352,7 @@ export function decodeLayers(text: string): DecodedView[] {
         add({ encoding: 'base64', text: decoded, start: m.index, end: m.index + seg.length });
     }
   }
-  if (shape.hexRun >= 16) {
+  if (shape.longHex) {
     for (const m of text.matchAll(HEX)) {
       if (views.length >= MAX_VIEWS) break;
       const decoded = decodeHex(m[0]);
@@ -316,14 +401,16 @@ export function decodeLayers(text: string): DecodedView[] {
         add({ encoding: 'caesar', text: decoded, start: 0, end: text.length });
     }
   }
-  return views;
+  return { views, shape };
 }
 
 /** NFKC, invisible characters removed, Unicode tag characters decoded, mixed-script homoglyphs mapped. */
 export function normalizeText(text: string): { normalized: string; signals: string[]; tags: string } {
   const signals: string[] = [];
   let tags = '';
-  if (!NON_ASCII.test(text)) return { normalized: text, signals, tags };
+  // ASCII text has as many UTF-8 bytes as code units; counting them is native and several times
+  // cheaper than a regular-expression scan for the first non-ASCII character.
+  if (Buffer.byteLength(text, 'utf8') === text.length) return { normalized: text, signals, tags };
   let s = text;
   if (TAG_CHARS.test(s)) {
     TAG_CHARS.lastIndex = 0;
@@ -358,8 +445,8 @@ export function normalizeText(text: string): { normalized: string; signals: stri
 /** Builds what every detector sees from one text. */
 export function prepareInput(text: string, ctx: GuardContext): GuardInput {
   const { normalized, signals, tags } = normalizeText(text);
-  const decoded = decodeLayers(normalized);
+  const { views: decoded, shape } = decode(normalized);
   if (tags) decoded.unshift({ encoding: 'unicode-tags', text: tags, start: 0, end: text.length });
   for (const v of decoded) if (!signals.includes(v.encoding)) signals.push(v.encoding);
-  return { text, normalized, decoded, signals, ctx, memo: new Map() };
+  return { text, normalized, decoded, signals, ctx, memo: new Map(), shape };
 }

@@ -43,6 +43,23 @@ export interface GuardInput {
   ctx: GuardContext;
   /** Scores computed once per input and shared between detectors that use the same model. */
   memo: Map<string, number>;
+  /**
+   * What the one pass over `normalized` that picks the decoders also saw. Detectors that read `text`
+   * use it only when `text === normalized`, to skip scans that cannot match.
+   */
+  shape?: TextShape;
+}
+
+/** Character runs and counts of a text, from one pass over its code units. */
+export interface TextShape {
+  /** A run of 16 or more of [A-Za-z0-9_+/=-]: every secretlint rule needs one, short of a URL or a PEM block. */
+  tokenRun: boolean;
+  /** A run of 32 or more of [A-Za-z0-9+/_-] that holds upper case, lower case and a digit. */
+  randomRun: boolean;
+  /** The longest run of [A-Za-z0-9+/_-] when 16 or more, else 0. */
+  longRun: number;
+  /** ASCII digits in the text. */
+  digits: number;
 }
 
 export interface DecodedView {

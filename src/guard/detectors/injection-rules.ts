@@ -2,6 +2,8 @@
 // wording, chat-template tokens. Each has a label for spans and a score it implies on its own.
 // Deliberately NOT here: "act as …", "pretend to be …", "forget my previous command" — ordinary requests.
 
+import { CodeUnits } from '../codes.ts';
+
 export interface PhraseRule {
   label: string;
   score: number;
@@ -18,6 +20,11 @@ export interface PhraseRule {
 /** A gate keyword that must stand as a whole word ("stan", not "understand"). */
 function WORD(w: string): string {
   return `\\b${w}\\b`;
+}
+
+/** A gate keyword with no letter on either side (digits may touch it), as `(?<![\p{L}])` … `(?![\p{L}])`. */
+function ALONE(w: string): string {
+  return `(?<!\\p{L})${w}(?!\\p{L})`;
 }
 
 // Gates per rule label (English rules); the multilingual rules gate on their verbs.
@@ -39,7 +46,19 @@ const GATES: Record<string, string[]> = {
   'new-instructions': ['new ', 'updated ', 'real ', 'actual ', 'true '],
   'prompt-extraction': ['prompt', 'instruction'],
   'repeat-text-above': ['repeat', 'output', 'print', 'copy'],
-  'persona-jailbreak': [WORD('dan'), WORD('stan'), WORD('dude'), WORD('aim'), 'anything now', ' mode'],
+  // The modes by name: " mode" alone also starts " model", in most prompts.
+  'persona-jailbreak': [
+    WORD('dan'),
+    WORD('stan'),
+    WORD('dude'),
+    WORD('aim'),
+    'anything now',
+    'developer mode',
+    'god mode',
+    'jailbreak mode',
+    'unrestricted mode',
+    'evil mode',
+  ],
   'no-restrictions': ['without', 'free of', 'free from', 'no longer', 'not bound', 'broken free'],
   'chat-template-token': ['<|', '[inst', '[/inst', '<<sys', '##'],
   'fake-system-message': ['system', 'admin', 'developer'],
@@ -290,77 +309,166 @@ export const PROTECTED_KINDS: Record<string, RegExp> = {
 export const CONFIDENTIAL_SYSTEM =
   /\b(?:do not|don'?t|dont|never|must not|should not)\s+(?:\w+\s+){0,2}(?:reveal|share|disclose|tell|give|expose|leak|output|say)|\bsecret\b|\bconfidential\b|\bpassword\b|\bprivate\b|no (?:reveles?|compartas?|divulgues?|revele|comparta|divulgue|proporciones?|digas?)|privad[ao]|privée?|privat\p{L}*|riservat\p{L}*|приватн\p{L}*|личн\p{L}*|kişisel|निजी|ব্যক্তিগত|个人信息|私人|個人情報|개인 정보|الخاصة|riêng tư|pribadi|ส่วนตัว|pribado|ne (?:révélez|partagez|divulguez|révèle|partage|divulgue|communiquez|communique|dites|dis)|nicht (?:preis|verraten|weiter|offenlegen|mitteilen|teilen|bekanntgeben|nennen)|verrate nicht|teile nicht|non (?:rivelare|condividere|divulgare|riveli|condivida|divulghi|dire|dica|comunicare)|não (?:revele|compartilhe|divulgue|reveles|partilhe|partilhes|compartilhes|diga|digas|conte|informe)|не (?:раскрывай|разглашай|сообщай|делись)|ifşa etme|paylaşma|söylemeyin|açıklamayın|प्रकट न|साझा न|खुलासा न|मत बताओ|न बताएं|न बताएँ|उजागर न|प्रकट मत|साझा मत|প্রকাশ কর(?:বেন|ে) না|শেয়ার কর(?:বেন|ে) না|প্রকাশ করো না|শেয়ার করো না|জানাবেন না|বলবেন না|বলো না|不要(?:透露|泄露|告诉|分享|披露)|(?:不得|请勿|切勿|禁止|不可)(?:透露|泄露|披露|分享|告诉|公开)|開示しない|明かさない|教えないで|共有しない|公開しない|漏らさない|伝えない|話さない|공개하지|누설하지|공유하지|알려주지 마|말하지 마|밝히지 마|لا تكشف|لا تشارك|لا تفصح|لا تُفصح|لا تفشي|لا تُشارك|لا تبح|عدم (?:الكشف|مشاركة|الإفصاح)|không (?:tiết lộ|chia sẻ)|đừng (?:tiết lộ|chia sẻ|nói)|jangan (?:mengungkapkan|membagikan|beri|ungkapkan|bagikan|sebarkan)|tidak boleh (?:mengungkapkan|membagikan)|อย่าเปิดเผย|ห้ามเปิดเผย|ไม่เปิดเผย|อย่าบอก|ห้ามบอก|อย่าแชร์|ห้ามแชร์|huwag ibunyag|huwag ibahagi|secreta|secrète|segreta|geheim|секрет|gizli|गुप्त|গোপন|秘密|비밀|سري|bí mật|rahasia|ความลับ|lihim/iu;
 
+interface KeywordEntry {
+  key: string;
+  /** The keyword's code units (without the boundary markers). */
+  units: Uint16Array;
+  /** What may not touch it: 0 anything may, 1 a letter or a digit (WORD), 2 a letter (ALONE). */
+  bound: number;
+}
+
+const ALONE_START = ALONE('').slice(0, ALONE('').indexOf(')') + 1);
+const ALONE_END = ALONE('').slice(ALONE_START.length);
+
 /**
  * Which of a fixed set of lower-case keywords occur in a text. Every request runs this over its whole
  * text, and a regex alternation of ~600 keywords costs ~35 ns per character in V8 (it tries the
  * alternatives at each position); here each position costs a probe of a table keyed by a hash of its
- * first three code units, and only the keywords in that slot are compared.
+ * first three code units, and only the keywords in that slot are compared. A bit per ASCII pair
+ * skips the hash where no keyword starts with the position's first two characters (most of prose).
  */
 export class KeywordSet {
   /** Hash of a keyword's first three code units (two for two-unit keywords) → 1 + index into `lists`. */
   private readonly slot3 = new Uint16Array(1 << 16);
   private readonly slot2 = new Uint16Array(1 << 16);
-  private readonly lists: { text: string; key: string; whole: boolean }[][] = [];
+  private readonly lists: KeywordEntry[][] = [];
   /** Per first code unit: bit 1 a one-unit keyword, bit 2 the start of a two-unit keyword. */
   private readonly first = new Uint8Array(1 << 16);
+  /** One-unit keywords by their code unit. */
+  private readonly single = new Map<number, string>();
+  /** Per ASCII pair (first << 7 | second): 1 when a keyword of three or more units starts with it. */
+  private readonly pairs = new Uint8Array(1 << 14);
+  /** The scanned text's code units. */
+  private readonly codes = new CodeUnits();
 
   constructor(keys: Iterable<string>) {
     for (const key of keys) {
-      // "\\bword\\b" (from WORD): reported only with no letter or digit on either side.
+      // "\\bword\\b" (from WORD): reported only with no letter or digit on either side; from ALONE,
+      // only with no letter on either side.
       const whole = key.length > 4 && key.startsWith('\\b') && key.endsWith('\\b');
-      const w = whole ? key.slice(2, -2) : key;
+      const alone =
+        key.length > ALONE_START.length + ALONE_END.length &&
+        key.startsWith(ALONE_START) &&
+        key.endsWith(ALONE_END);
+      const w = whole ? key.slice(2, -2) : alone ? key.slice(ALONE_START.length, -ALONE_END.length) : key;
       if (w.length === 1) {
         this.first[w.charCodeAt(0)]! |= 1;
+        this.single.set(w.charCodeAt(0), w);
         continue;
       }
       if (w.length === 2) this.first[w.charCodeAt(0)]! |= 2;
       const short = w.length === 2;
+      const c0 = w.charCodeAt(0);
+      const c1 = w.charCodeAt(1);
+      if (!short && c0 < 128 && c1 < 128) this.pairs[(c0 << 7) | c1] = 1;
       const table = short ? this.slot2 : this.slot3;
-      const h = short
-        ? hash2(w.charCodeAt(0), w.charCodeAt(1))
-        : hash3(w.charCodeAt(0), w.charCodeAt(1), w.charCodeAt(2));
+      const h = short ? hash2(c0, c1) : hash3(c0, c1, w.charCodeAt(2));
       if (table[h] === 0) {
         this.lists.push([]);
         table[h] = this.lists.length;
       }
       const list = this.lists[table[h]! - 1]!;
-      if (!list.some((e) => e.key === key)) list.push({ text: w, key, whole });
+      const units = Uint16Array.from(w, (ch) => ch.charCodeAt(0));
+      if (!list.some((e) => e.key === key)) list.push({ key, units, bound: whole ? 1 : alone ? 2 : 0 });
     }
   }
 
   /** Calls `found` for each keyword occurrence (a keyword may be reported more than once). */
   scan(lower: string, found: (word: string) => void): void {
-    const n = lower.length;
+    this.scanUnits(this.codes.load(lower), lower.length, found);
+  }
+
+  /** `scan` over the first `n` code units of `units` (already lower-case). */
+  scanUnits(units: Uint16Array, n: number, found: (word: string) => void): void {
     if (n === 0) return;
-    const { slot2, slot3, lists, first } = this;
-    let c0 = lower.charCodeAt(0);
-    let c1 = n > 1 ? lower.charCodeAt(1) : 0;
-    for (let i = 0; i < n; i++) {
-      const c2 = i + 2 < n ? lower.charCodeAt(i + 2) : 0;
-      const f = first[c0]!;
-      if (f & 1) found(lower[i]!);
-      if (i + 1 < n) {
-        if (f & 2) {
-          const at2 = slot2[hash2(c0, c1)]!;
-          if (at2 !== 0) for (const e of lists[at2 - 1]!) if (matchesAt(lower, e, i)) found(e.key);
-        }
-        if (i + 2 < n) {
-          const at3 = slot3[hash3(c0, c1, c2)]!;
-          if (at3 !== 0) for (const e of lists[at3 - 1]!) if (matchesAt(lower, e, i)) found(e.key);
-        }
-      }
-      c0 = c1;
-      c1 = c2;
+    // At most three candidates per position: a one-unit keyword, a two-unit slot and a longer one.
+    if (hits.length <= 6 * n) hits = new Int32Array(12 * n);
+    if (active !== this) {
+      FIRST.set(this.first);
+      PAIRS.set(this.pairs);
+      SLOT2.set(this.slot2);
+      SLOT3.set(this.slot3);
+      active = this;
+    }
+    const count = candidates(units, n, hits);
+    // Each candidate: a position and 1 + the index of its slot's list (0: a one-unit keyword).
+    for (let k = 0; k < count; k += 2) {
+      const at = hits[k]!;
+      const list = hits[k + 1]!;
+      if (list === 0) found(this.single.get(units[at]!)!);
+      else for (const e of this.lists[list - 1]!) if (matchesAt(units, n, e, at)) found(e.key);
     }
   }
 }
 
-function matchesAt(s: string, e: { text: string; whole: boolean }, i: number): boolean {
-  if (!s.startsWith(e.text, i)) return false;
-  return !e.whole || (!isWordCode(s.charCodeAt(i - 1)) && !isWordCode(s.charCodeAt(i + e.text.length)));
+// The tables of the set that scanned last, copied here: optimised code embeds module-level arrays as
+// constants, where it re-checks an object's arrays at every access of the loop. Requests scan with
+// one set, so the copy happens once.
+let active: KeywordSet | undefined;
+const FIRST = new Uint8Array(1 << 16);
+const PAIRS = new Uint8Array(1 << 14);
+const SLOT2 = new Uint16Array(1 << 16);
+const SLOT3 = new Uint16Array(1 << 16);
+// The candidates of a scan, two entries each: reused, grown for longer texts.
+let hits = new Int32Array(8192);
+
+/**
+ * The call-free loop of a keyword scan: records into `out` each position whose slots hold keywords;
+ * returns the number of entries used. No calls inside, so that the compiler can check the arrays'
+ * types once, before the loop.
+ */
+function candidates(units: Uint16Array, n: number, out: Int32Array): number {
+  // Sizes checked before the loop (this also lets the compiler check the arrays' types there).
+  if (n > units.length || out[6 * n] === undefined) throw new RangeError('keyword scan: arrays too small');
+  let count = 0;
+  let c0 = units[0]!;
+  let c1 = n > 1 ? units[1]! : 0;
+  for (let i = 0; i < n; i++) {
+    const c2 = i + 2 < n ? units[i + 2]! : 0;
+    const f = FIRST[c0]!;
+    if (f !== 0) {
+      if (f & 1) {
+        out[count++] = i;
+        out[count++] = 0;
+      }
+      if (f & 2 && i + 1 < n) {
+        const at2 = SLOT2[hash2(c0, c1)]!;
+        if (at2 !== 0) {
+          out[count++] = i;
+          out[count++] = at2;
+        }
+      }
+    }
+    // A slot is probed only where some keyword starts with these two characters (ASCII pairs).
+    if (i + 2 < n && ((c0 | c1) > 127 || PAIRS[(c0 << 7) | c1] === 1)) {
+      const at3 = SLOT3[hash3(c0, c1, c2)]!;
+      if (at3 !== 0) {
+        out[count++] = i;
+        out[count++] = at3;
+      }
+    }
+    c0 = c1;
+    c1 = c2;
+  }
+  return count;
 }
 
-/** ASCII letters and digits, and any non-ASCII letter (NaN, out of range, is not). */
+function matchesAt(units: Uint16Array, n: number, e: KeywordEntry, i: number): boolean {
+  const w = e.units;
+  const end = i + w.length;
+  if (end > n) return false;
+  for (let j = 0; j < w.length; j++) if (units[i + j] !== w[j]) return false;
+  if (e.bound === 0) return true;
+  const touches = e.bound === 1 ? isWordCode : isLetterCode;
+  return (i === 0 || !touches(units[i - 1]!)) && (end === n || !touches(units[end]!));
+}
+
+/** ASCII letters, and any non-ASCII letter. */
+function isLetterCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && /\p{L}/u.test(String.fromCharCode(c)));
+}
+
+/** ASCII letters and digits, and any non-ASCII letter. */
 function isWordCode(c: number): boolean {
   return (
     (c >= 97 && c <= 122) ||
@@ -422,6 +530,7 @@ function keywordsIn(text: string): Set<string> {
   }
   return lastFound;
 }
+
 const knownLists = new Set<PhraseRule[]>();
 
 const globalPatterns = new WeakMap<PhraseRule, RegExp>();
@@ -524,6 +633,7 @@ const MODE_WORDS = 'modo|mode|modus|modalità|режим|modu|moduna|मोड|�
 // spaces attach it to the mode's name.
 const MODE_WORD =
   '(?<![\\p{L}])(?:modo|mode|modalità|режим\\p{L}*|modu|moduna|मोड|মোড|وضع|chế độ)(?![\\p{L}])|modus(?![\\p{L}])|模式|モード|모드|โหมด';
+const ALONE_MODE_WORDS = new Set(['modo', 'mode', 'modalità', 'modu', 'moduna']);
 // Quotes around a mode's name; an apostrophe only where it opens a quote, not in "you're".
 const OPEN_QUOTE = `(?:["“«„「‘]|(?<![\\p{L}])')`;
 const CLOSE_QUOTE = `["”»“」’']`;
@@ -574,21 +684,27 @@ export const PROBE_RULES: PhraseRule[] = gated([
   {
     label: 'fake-authority:multilingual',
     score: 0.75,
-    gate: literalPrefixes(AUTHORITY_TERMS.replace(/\(\?:[^)]*\)\s?/g, '')).concat([
-      'modus',
-      'modu',
-      'mode',
-      'moda',
-      'modo',
-      'режим',
-      '模式',
-      'モード',
-      '모드',
-      'وضع',
-      'chế độ',
-      'โหมด',
-      'smartgpt',
-    ]),
+    // The mode terms whole: a bare "mode" or "modu" (a group's prefix, stripped) starts "model" and
+    // "module", in most prompts.
+    gate: literalPrefixes(AUTHORITY_TERMS.replace(/\(\?:[^)]*\)\s?/g, ''))
+      .filter((k) => k !== 'mode' && k !== 'modu')
+      .concat([
+        'maintenance mode',
+        'developer mode',
+        'god mode',
+        'bakım modu',
+        'geliştirici modu',
+        'tanrı modu',
+        'modus',
+        'режим',
+        '模式',
+        'モード',
+        '모드',
+        'وضع',
+        'chế độ',
+        'โหมด',
+        'smartgpt',
+      ]),
     pattern: new RegExp(AUTHORITY_TERMS.normalize('NFKC'), 'iu'),
   },
   {
@@ -686,7 +802,8 @@ export const PROBE_RULES: PhraseRule[] = gated([
     // (the English forms are fake-authority).
     label: 'fake-mode:multilingual',
     score: 0.75,
-    gate: MODE_WORDS.split('|'),
+    // Mode words that stand alone in MODE_WORD are gates only standing alone ("model", "module" hold them).
+    gate: MODE_WORDS.split('|').map((w) => (ALONE_MODE_WORDS.has(w) ? ALONE(w) : w)),
     pattern: new RegExp(
       `<\\s*[^<>\\n]{0,30}(?:${MODE_WORD})[^<>\\n]{0,30}>|(?:${ENTER_MODE})[^\\n]{0,30}?${OPEN_QUOTE}[^"”»“」’'\\n]{0,40}(?:${MODE_WORD})[^"”»“」’'\\n]{0,20}${CLOSE_QUOTE}|${OPEN_QUOTE}[^"”»“」’'\\n]{0,40}(?:${MODE_WORD})[^"”»“」’'\\n]{0,20}${CLOSE_QUOTE}[^\\n]{0,20}?(?:${ENTER_MODE})`.normalize(
         'NFKC',
@@ -949,7 +1066,8 @@ export const PROBE_RULES: PhraseRule[] = gated([
     // A made-up mode announced in capitals: "I am now entering LAW ENFORCEMENT OVERRIDE MODE".
     label: 'fake-authority',
     score: 0.75,
-    gate: ['mode'],
+    // Gated on the verb: "mode" alone is in "model".
+    gate: ['entering', 'activat', 'initiating', 'enabl', 'switch', 'now in'],
     pattern:
       /\b(?:[Ee]ntering|[Aa]ctivat\w*|[Ii]nitiating|[Ee]nabl\w*|[Ss]witch\w* to|[Nn]ow in)\s+(?:[A-Z][A-Z-]+\s+){1,3}MODE\b/,
   },
@@ -1050,8 +1168,20 @@ export function repeatedTokens(text: string): boolean {
   // One pass, one run counter per period p ≤ 6: token i equals token i - p (hash and length; a run
   // that reaches a threshold is checked character by character before it counts).
   runs.fill(0);
+  let live = false;
   for (let i = 1; i < n; i++) {
     const h = tokHash[i]!;
+    // Most tokens equal none of the six before them: every run ends, and nothing else can happen.
+    let seen = false;
+    for (let j = i > 6 ? i - 6 : 0; j < i; j++) if (tokHash[j] === h) seen = true;
+    if (!seen) {
+      if (live) {
+        runs.fill(0);
+        live = false;
+      }
+      continue;
+    }
+    live = true;
     const len = tokEnd[i]! - tokStart[i]!;
     for (let p = 1; p <= 6 && p <= i; p++) {
       if (len === 0 || tokHash[i - p] !== h || tokEnd[i - p]! - tokStart[i - p]! !== len) {
@@ -1070,7 +1200,8 @@ export function repeatedTokens(text: string): boolean {
       if (run >= Math.max(19, 9 * p) && sameRun(text, i, p, run)) return true;
     }
   }
-  return UNSPACED_REPEAT.test(head) && unspacedRepeat(head);
+  // The unspaced repeat needs a non-ASCII character.
+  return tokensNonAscii && UNSPACED_REPEAT.test(head) && unspacedRepeat(head);
 }
 
 const runs = new Int32Array(7);
@@ -1127,23 +1258,34 @@ function isSpace(c: number): boolean {
   );
 }
 
+const tokenCodes = new CodeUnits();
+/** Whether the last tokenised text held a code unit above ASCII. */
+let tokensNonAscii = false;
+
 /** Splits like `text.split(/\s+/)` (a leading or trailing space gives an empty token); returns the count. */
 function tokenize(text: string): number {
+  const units = tokenCodes.load(text);
+  const len = text.length;
+  // Read once before the loop, so that the compiler checks the array's type there, not at each access.
+  if (units.length < len) throw new RangeError('tokenize: code units not loaded');
   let n = 0;
   let start = 0;
   let h = 0x811c9dc5 | 0;
-  for (let i = 0; i <= text.length; i++) {
-    const c = i < text.length ? text.charCodeAt(i) : 32;
+  let any = 0;
+  for (let i = 0; i <= len; i++) {
+    const c = i < len ? units[i]! : 32;
+    any |= c;
     if (isSpace(c)) {
       tokStart[n] = start;
       tokEnd[n] = i;
       tokHash[n] = h;
       n++;
-      while (i + 1 < text.length && isSpace(text.charCodeAt(i + 1))) i++;
+      while (i + 1 < len && isSpace(units[i + 1]!)) i++;
       start = i + 1;
       h = 0x811c9dc5 | 0;
     } else h = Math.imul(h ^ c, 16777619);
   }
+  tokensNonAscii = any > 0x7f;
   return n;
 }
 

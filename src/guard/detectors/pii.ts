@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { parsePhoneNumberFromString } from 'libphonenumber-js';
-import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
+import type { Detector, DetectorResult, GuardInput, Span, TextShape } from '../types.ts';
 
 export const PII_ENTITIES = [
   'email',
@@ -62,6 +62,8 @@ interface Matcher {
   pattern: RegExp;
   /** Cheap test first: text that fails it cannot match the pattern. */
   gate?: (text: string) => boolean;
+  /** What the pattern needs of the text's shape (prepareInput's pass), tested first when the caller has it. */
+  shapeGate?: (shape: TextShape) => boolean;
   valid?: (m: string, text: string, index: number) => boolean;
 }
 
@@ -74,6 +76,7 @@ const MATCHERS: Matcher[] = [
   {
     entity: 'credit-card',
     gate: (t) => /\d{4}/.test(t),
+    shapeGate: (s) => s.digits >= 12,
     pattern: /\b(?:\d[ -]?){11,18}\d\b/g,
     valid: (m) => {
       const d = m.replace(/\D/g, '');
@@ -83,21 +86,31 @@ const MATCHERS: Matcher[] = [
   },
   {
     entity: 'iban',
+    shapeGate: (s) => s.digits >= 2,
     pattern: /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?\b/g,
     valid: (m) => ibanValid(m),
   },
-  { entity: 'us-ssn', pattern: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g, valid: ssnValid },
+  {
+    entity: 'us-ssn',
+    pattern: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g,
+    valid: ssnValid,
+    shapeGate: (s) => s.digits >= 9,
+  },
   {
     entity: 'ip-address',
     gate: (t) => t.includes('.'),
+    shapeGate: (s) => s.digits >= 4,
     pattern: /\b(?:\d{1,3}\.){3}\d{1,3}\b/g,
     valid: ipv4Valid,
   },
   {
     entity: 'ip-address',
+    // Seven colons, or "::" (a group left out): both forms of the pattern need one of them.
     gate: (t) => {
-      const i = t.indexOf(':');
-      return i >= 0 && t.indexOf(':', i + 1) >= 0;
+      if (t.includes('::')) return true;
+      let colons = 0;
+      for (let i = t.indexOf(':'); i >= 0 && colons < 7; i = t.indexOf(':', i + 1)) colons++;
+      return colons >= 7;
     },
     pattern:
       /(?<![\w:])(?:[0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}(?![\w:])|(?<![\w:])(?:[0-9a-fA-F]{1,4}:){1,6}:(?:[0-9a-fA-F]{1,4}:){0,5}[0-9a-fA-F]{1,4}(?![\w:])/g,
@@ -111,12 +124,16 @@ const MATCHERS: Matcher[] = [
   },
   {
     entity: 'crypto-wallet',
+    // Each form is a run of 26 or more letters and digits.
+    shapeGate: (s) => s.longRun >= 26,
     pattern: /\b(?:bc1[ac-hj-np-z02-9]{25,87}|[13][a-km-zA-HJ-NP-Z1-9]{25,34}|0x[a-fA-F0-9]{40})\b/g,
     valid: (m) =>
       m.startsWith('bc1') || m.startsWith('0x') || (/[a-z]/.test(m) && /[A-Z]/.test(m) && /\d/.test(m)),
   },
   {
     entity: 'date-of-birth',
+    // Every form of the date holds four digits or more.
+    shapeGate: (s) => s.digits >= 4,
     pattern:
       /\b(?:born(?: on| in)?|birth ?(?:date|day)|date of birth|d\.?o\.?b\.?)\s*(?:is|:|was|on)?\s*((?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4})|(?:\d{4}-\d{2}-\d{2})|(?:(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(?:\d{1,2}(?:st|nd|rd|th)?,?\s+)?\d{4}))/gi,
   },
@@ -172,8 +189,11 @@ export interface PiiOptions {
   region?: string;
 }
 
-/** Finds PII spans in `text` (offsets into it). */
-export function findPii(text: string, options: PiiOptions = {}): Span[] {
+/**
+ * Finds PII spans in `text` (offsets into it). `shape`, when given, describes `text` (prepareInput's
+ * pass): matchers whose pattern needs what the text lacks (four digits in a row, a long run) are skipped.
+ */
+export function findPii(text: string, options: PiiOptions = {}, shape?: TextShape): Span[] {
   const want = new Set(options.entities ?? FORMAT_ENTITIES);
   const spans: Span[] = [];
   // Characters already claimed by a span: overlap checks cost the span's length, not the span count.
@@ -184,7 +204,8 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
   };
   const claim = (s: number, e: number) => claimed.fill(1, s, e);
   for (const m of MATCHERS) {
-    if (!want.has(m.entity) || (m.gate && !m.gate(text))) continue;
+    if (!want.has(m.entity) || (shape && m.shapeGate && !m.shapeGate(shape)) || (m.gate && !m.gate(text)))
+      continue;
     m.pattern.lastIndex = 0;
     for (const hit of text.matchAll(m.pattern)) {
       const value = m.entity === 'date-of-birth' ? hit[1]! : hit[0];
@@ -196,7 +217,8 @@ export function findPii(text: string, options: PiiOptions = {}): Span[] {
       claim(start, end);
     }
   }
-  if (want.has('phone') && PHONE_HINT.test(text)) {
+  // The hint needs seven digits.
+  if (want.has('phone') && (!shape || shape.digits >= 7) && PHONE_HINT.test(text)) {
     for (const p of phones(text, options.region ?? 'US')) {
       if (!taken(p.start, p.end)) {
         spans.push({ ...p, label: 'phone', detector: 'pii' });
@@ -228,7 +250,7 @@ export function createPiiDetector(options: PiiOptions = {}): Detector {
   return {
     id: 'pii',
     detect(input: GuardInput): DetectorResult {
-      const spans = findPii(input.text, options);
+      const spans = findPii(input.text, options, input.text === input.normalized ? input.shape : undefined);
       if (spans.length === 0) return { score: 0, spans, explanation: 'no personal data found' };
       const counts: Record<string, number> = {};
       for (const s of spans) counts[s.label] = (counts[s.label] ?? 0) + 1;

@@ -1,6 +1,7 @@
 import { rules as secretlintRules } from '@secretlint/secretlint-rule-preset-recommend';
 import { entropy } from '../../core/index.ts';
-import type { Detector, DetectorResult, GuardInput, Span } from '../types.ts';
+import { CodeUnits } from '../codes.ts';
+import type { Detector, DetectorResult, GuardInput, Span, TextShape } from '../types.ts';
 
 // secretlint's recommended preset is the maintained rule set (AWS, GCP, GitHub, Slack, OpenAI, Anthropic,
 // private keys, connection strings, …). Its rules are plain synchronous regex scanners behind a small
@@ -72,27 +73,46 @@ function randomLooking(v: string, minBits: number): boolean {
 // Every secretlint rule matches a long token, a URL with credentials or a PEM block: text without any
 // of those skips the rule set (most prompts), which keeps the hot path cheap. A loop, not a regex.
 function mayHoldSecret(text: string): boolean {
+  const units = secretCodes.load(text);
+  const n = text.length;
+  // Read once before the loop, so that the compiler checks the array's type there, not at each access.
+  if (units.length < n) throw new RangeError('mayHoldSecret: code units not loaded');
   let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const tokenChar =
-      (c >= 48 && c <= 57) ||
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      c === 95 ||
-      c === 43 ||
-      c === 47 ||
-      c === 61 ||
-      c === 45;
-    run = tokenChar ? run + 1 : 0;
+  for (let i = 0; i < n; i++) {
+    const c = units[i]!;
+    // (c - 128) >> 31 is all ones below 128 and 0 above.
+    run = (run + 1) & -(TOKEN_CHAR[c & 0x7f]! & ((c - 128) >> 31));
     if (run >= 16) return true;
   }
   return text.includes('://') || text.includes('-----BEGIN');
 }
 
-export function findSecrets(text: string): (Span & { message: string })[] {
+// Characters of a token: letters, digits and _ + / = - (1), by ASCII code unit.
+const TOKEN_CHAR = new Uint8Array(128);
+for (let c = 0; c < 128; c++)
+  TOKEN_CHAR[c] =
+    (c >= 48 && c <= 57) ||
+    (c >= 65 && c <= 90) ||
+    (c >= 97 && c <= 122) ||
+    c === 95 ||
+    c === 43 ||
+    c === 47 ||
+    c === 61 ||
+    c === 45
+      ? 1
+      : 0;
+const secretCodes = new CodeUnits();
+
+/**
+ * Finds secrets in `text`. `shape`, when given, describes `text` (prepareInput's pass): it replaces the
+ * pre-check loop and skips the random-token scan where no run could be one.
+ */
+export function findSecrets(text: string, shape?: TextShape): (Span & { message: string })[] {
   const spans: (Span & { message: string })[] = [];
-  if (!mayHoldSecret(text)) return spans;
+  const may = shape
+    ? shape.tokenRun || text.includes('://') || text.includes('-----BEGIN')
+    : mayHoldSecret(text);
+  if (!may) return spans;
   // Characters already claimed by a span: overlap checks cost the span's length, not the span count.
   const claimed = new Uint8Array(text.length + 1);
   const taken = (s: number, e: number) => {
@@ -124,6 +144,9 @@ export function findSecrets(text: string): (Span & { message: string })[] {
       });
     }
   }
+  // A match of BARE is a whole run of 32 or more, and only one with upper case, lower case and a digit
+  // is reported.
+  if (shape && !shape.randomRun) return spans.sort((a, b) => a.start - b.start);
   for (const m of text.matchAll(BARE)) {
     const v = m[0];
     // Hex digests (git SHAs, checksums) are everywhere and not secrets; demand mixed case and high entropy.
@@ -149,7 +172,7 @@ export function findSecrets(text: string): (Span & { message: string })[] {
 export const secretsDetector: Detector = {
   id: 'secrets',
   detect(input: GuardInput): DetectorResult {
-    const found = findSecrets(input.text);
+    const found = findSecrets(input.text, input.text === input.normalized ? input.shape : undefined);
     const spans: Span[] = found.map(({ message: _m, ...s }) => s);
     for (const v of input.decoded) {
       for (const f of findSecrets(v.text))
