@@ -1258,16 +1258,19 @@ function isSpace(c: number): boolean {
   );
 }
 
-const tokenCodes = new CodeUnits();
+// The code units of the text being tokenised (at most MAX_TOKENS - 1 of them: repeatedTokens reads
+// the first 4000): module-level arrays are constants to optimised code, checked once, not per access.
+const TOKEN_BYTES = Buffer.allocUnsafeSlow(2 * MAX_TOKENS);
+const TOKEN_UNITS = new Uint16Array(TOKEN_BYTES.buffer, 0, MAX_TOKENS);
 /** Whether the last tokenised text held a code unit above ASCII. */
 let tokensNonAscii = false;
 
 /** Splits like `text.split(/\s+/)` (a leading or trailing space gives an empty token); returns the count. */
 function tokenize(text: string): number {
-  const units = tokenCodes.load(text);
   const len = text.length;
-  // Read once before the loop, so that the compiler checks the array's type there, not at each access.
-  if (units.length < len) throw new RangeError('tokenize: code units not loaded');
+  if (len >= MAX_TOKENS) throw new RangeError('tokenize: text too long');
+  TOKEN_BYTES.write(text, 0, 'utf16le');
+  const units = TOKEN_UNITS;
   let n = 0;
   let start = 0;
   let h = 0x811c9dc5 | 0;
