@@ -79,6 +79,18 @@ describe('keyword scan', () => {
   });
 });
 
+describe('keyword scan, long texts', () => {
+  it('finds keywords wherever they stand in a text of several scan windows (8192 positions each)', () => {
+    const set = new KeywordSet(['password', 'ab', '+']);
+    for (const at of [0, 8189, 8190, 8191, 8192, 16383, 20000]) {
+      const text = `${'x'.repeat(at)}password ab+${'y'.repeat(30)}`;
+      const found = new Set<string>();
+      set.scan(text, (w) => found.add(w));
+      assert.deepEqual([...found].sort(), ['+', 'ab', 'password'], `at ${at}`);
+    }
+  });
+});
+
 describe('keyword scan, bounded keywords', () => {
   it('reports a \\b keyword with no letter or digit beside it, an ALONE one with no letter beside it', () => {
     const set = new KeywordSet(['\\bdan\\b', '(?<!\\p{L})mode(?!\\p{L})']);

@@ -380,9 +380,6 @@ export class KeywordSet {
 
   /** `scan` over the first `n` code units of `units` (already lower-case). */
   scanUnits(units: Uint16Array, n: number, found: (word: string) => void): void {
-    if (n === 0) return;
-    // At most three candidates per position: a one-unit keyword, a two-unit slot and a longer one.
-    if (hits.length <= 6 * n) hits = new Int32Array(12 * n);
     if (active !== this) {
       FIRST.set(this.first);
       PAIRS.set(this.pairs);
@@ -390,13 +387,15 @@ export class KeywordSet {
       SLOT3.set(this.slot3);
       active = this;
     }
-    const count = candidates(units, n, hits);
-    // Each candidate: a position and 1 + the index of its slot's list (0: a one-unit keyword).
-    for (let k = 0; k < count; k += 2) {
-      const at = hits[k]!;
-      const list = hits[k + 1]!;
-      if (list === 0) found(this.single.get(units[at]!)!);
-      else for (const e of this.lists[list - 1]!) if (matchesAt(units, n, e, at)) found(e.key);
+    for (let from = 0; from < n; from += WINDOW) {
+      const count = candidates(units, n, from, Math.min(n, from + WINDOW));
+      // Each candidate: a position and 1 + the index of its slot's list (0: a one-unit keyword).
+      for (let k = 0; k < count; k += 2) {
+        const at = HITS[k]!;
+        const list = HITS[k + 1]!;
+        if (list === 0) found(this.single.get(units[at]!)!);
+        else for (const e of this.lists[list - 1]!) if (matchesAt(units, n, e, at)) found(e.key);
+      }
     }
   }
 }
@@ -409,33 +408,35 @@ const FIRST = new Uint8Array(1 << 16);
 const PAIRS = new Uint8Array(1 << 14);
 const SLOT2 = new Uint16Array(1 << 16);
 const SLOT3 = new Uint16Array(1 << 16);
-// The candidates of a scan, two entries each: reused, grown for longer texts.
-let hits = new Int32Array(8192);
+// The candidates of one window of positions: at most three per position (a one-unit keyword, a
+// two-unit slot and a longer one), two entries each.
+const WINDOW = 8192;
+const HITS = new Int32Array(6 * WINDOW);
 
 /**
- * The call-free loop of a keyword scan: records into `out` each position whose slots hold keywords;
- * returns the number of entries used. No calls inside, so that the compiler can check the arrays'
- * types once, before the loop.
+ * The call-free loop of a keyword scan: records into HITS each position in [from, to) whose slots
+ * hold keywords; returns the number of entries used. No calls inside, so that the compiler can
+ * check the arrays' types once, before the loop.
  */
-function candidates(units: Uint16Array, n: number, out: Int32Array): number {
-  // Sizes checked before the loop (this also lets the compiler check the arrays' types there).
-  if (n > units.length || out[6 * n] === undefined) throw new RangeError('keyword scan: arrays too small');
+function candidates(units: Uint16Array, n: number, from: number, to: number): number {
+  // Checked before the loop (this also lets the compiler check the array's type there).
+  if (n > units.length || to - from > WINDOW) throw new RangeError('keyword scan: out of range');
   let count = 0;
-  let c0 = units[0]!;
-  let c1 = n > 1 ? units[1]! : 0;
-  for (let i = 0; i < n; i++) {
+  let c0 = units[from]!;
+  let c1 = from + 1 < n ? units[from + 1]! : 0;
+  for (let i = from; i < to; i++) {
     const c2 = i + 2 < n ? units[i + 2]! : 0;
     const f = FIRST[c0]!;
     if (f !== 0) {
       if (f & 1) {
-        out[count++] = i;
-        out[count++] = 0;
+        HITS[count++] = i;
+        HITS[count++] = 0;
       }
       if (f & 2 && i + 1 < n) {
         const at2 = SLOT2[hash2(c0, c1)]!;
         if (at2 !== 0) {
-          out[count++] = i;
-          out[count++] = at2;
+          HITS[count++] = i;
+          HITS[count++] = at2;
         }
       }
     }
@@ -443,8 +444,8 @@ function candidates(units: Uint16Array, n: number, out: Int32Array): number {
     if (i + 2 < n && ((c0 | c1) > 127 || PAIRS[(c0 << 7) | c1] === 1)) {
       const at3 = SLOT3[hash3(c0, c1, c2)]!;
       if (at3 !== 0) {
-        out[count++] = i;
-        out[count++] = at3;
+        HITS[count++] = i;
+        HITS[count++] = at3;
       }
     }
     c0 = c1;
