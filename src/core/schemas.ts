@@ -6,6 +6,7 @@
  * cannot drift apart: `npm run typecheck` fails when they do.
  */
 import { z } from 'zod';
+import type { Assert, Equals } from './type-checks.ts';
 import {
   ASSET_KINDS,
   type Asset as AssetType,
@@ -177,10 +178,6 @@ export const Run = z
   })
   .strict();
 export type Run = RunType;
-
-/** True only when A and B are the same type (not merely assignable one way). */
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Assert<T extends true> = T;
 
 /**
  * Compile-time drift check: what each schema parses to (and, for the *Create/Update schemas, accepts)

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Assert, Equals } from '../core/type-checks.ts';
 import type { RedactionMode } from './redact.ts';
 import {
   type AllowEntry as AllowEntryType,
@@ -107,9 +108,6 @@ export type GuardPolicyInput = GuardPolicyInputType;
 /** The `policies:` section of bulwark.yaml: named policies. */
 export const GuardPolicies = z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), GuardPolicy);
 
-/** True only when A and B are the same type (not merely assignable one way). */
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Assert<T extends true> = T;
 /** Compile-time check that the schemas and the plain types in policy.ts describe the same policies. */
 export type GuardPolicyTypesMatch = [
   Assert<Equals<z.output<typeof GuardAction>, GuardAction>>,

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { Assert, Equals } from '../core/type-checks.ts';
 import { BulwarkError } from '../core/index.ts';
 import {
   BUILTIN_POLICY_FILE,
@@ -36,9 +37,6 @@ export const PolicyFile = z
 export type PolicyFile = PolicyFileType;
 export type PolicyFileInput = PolicyFileInputType;
 
-/** True only when A and B are the same type (not merely assignable one way). */
-type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
-type Assert<T extends true> = T;
 /** Compile-time check that the schema and the plain types in policy.ts describe the same documents. */
 export type PolicyFileTypesMatch = [
   Assert<Equals<z.output<typeof PolicyFile>, PolicyFile>>,
