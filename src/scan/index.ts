@@ -65,8 +65,8 @@ export interface ScanOptions {
   /** Hash each file (SHA-256) for the report; on by default. */
   hash?: boolean;
   /**
-   * Threads for a directory scan (the caller's own included); by default one per core, at most 4, and
-   * one thread per 200 files. The report is the same whatever the number.
+   * Threads for a directory scan (the caller's own included); by default one per idle core, at most 4,
+   * and one per 200 files (see threads.ts). The report is the same whatever the number.
    */
   threads?: number;
 }
