@@ -12,13 +12,14 @@ export const FILES_PER_THREAD = 200;
 
 /**
  * Threads for a scan of `files` files when the caller does not say: one per idle core (cores less the
- * one-minute load average, as `make --load-average` judges it), at most 4. On a machine already busy a
- * helper thread only competes with the caller's for the same core: measured on a 2-core VM with one core
- * taken, two threads took 0.75 s where one took 0.61 s.
+ * one-minute load average, as `make --load-average` judges it) less one, at most 4. The core kept back is
+ * for V8's own background threads (garbage collection, compilation), which a single scanning thread
+ * already keeps busy. Measured on a 2-core VM: two threads took 0.53–0.63 s where one took 0.46–0.54 s
+ * with the machine idle, and 0.75 s against 0.61 s with one core taken; so two cores get no helper.
  */
 export function autoThreads(files: number, cores = availableParallelism(), load = loadavg()[0] ?? 0): number {
   const idle = Math.round(cores - load);
-  return Math.max(1, Math.min(idle, 4, Math.floor(files / FILES_PER_THREAD)));
+  return Math.max(1, Math.min(idle - 1, 4, Math.floor(files / FILES_PER_THREAD)));
 }
 
 /** What a helper thread needs: plain data only (functions and compiled policies cannot cross). */
