@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createLocalJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { BulwarkError } from '../core/index.ts';
@@ -40,7 +40,9 @@ export function createAuthenticator(options: AuthOptions) {
   }
   async function viaKey(token: string): Promise<Principal | undefined> {
     if (!options.store) return undefined;
-    const h = createHash('sha256').update(token).digest('base64url');
+    // One-shot hash: a Hash object per request is a native handle that every young-generation GC must
+    // process (see docs/gateway.md, latency).
+    const h = hash('sha256', token, 'base64url');
     const hit = cache.get(h);
     const t = Date.now();
     if (hit && hit.until > t) return hit.p;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { makeFinding } from '../core/index.ts';
 import { GatewayRefusal } from './errors.ts';
@@ -90,7 +90,7 @@ export async function handlePredict({ req, reply, st, rt, shared }: Call): Promi
     if (res.statusCode >= 500) shared.metrics.upstreamErrors.inc({ route: rt.name, kind: 'status' });
     st.reason ||= 'upstream-status';
   }
-  st.responseHash = createHash('sha256').update(out).digest('hex');
+  st.responseHash = hash('sha256', out, 'hex');
   return reply
     .code(res.statusCode)
     .header('content-type', 'application/json')

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -174,7 +174,8 @@ function limiterFor(config: GatewayConfig, redisUrl: string | undefined): Limite
   return redisLimiter(redisUrl);
 }
 
-const hashOf = (s: string) => createHash('sha256').update(s).digest('hex');
+// One-shot: no Hash object (a native handle for the GC to collect) per request.
+const hashOf = (s: string) => hash('sha256', s, 'hex');
 
 const hasTokenLimits = (rt: RouteRuntime) =>
   rt.config.limits.tokensPerMinute !== undefined || rt.config.limits.monthlyTokens !== undefined;

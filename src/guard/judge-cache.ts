@@ -19,39 +19,47 @@ export interface Judged {
 }
 
 interface Entry extends Judged {
+  role: string;
   system: string;
 }
 
 const MAX_TEXT = 64 * 1024;
 
 export function createJudgeCache(maxChars = 4_000_000): JudgeCache {
+  // Keyed by the text itself, with role and system prompt checked on the entry: a key built by joining
+  // role and text would be a new string to copy and hash on every lookup, where the message text arrives
+  // flat from JSON.parse and V8 keeps its hash after the first lookup. The same text under another role is
+  // a miss and replaces the entry.
   const entries = new Map<string, Entry>();
   let chars = 0;
-  const keyOf = (role: string, text: string) => `${role}\u0001${text}`;
-  const drop = (key: string, e: Entry) => {
-    entries.delete(key);
-    chars -= key.length + e.system.length;
+  const drop = (text: string, e: Entry) => {
+    entries.delete(text);
+    chars -= text.length + e.system.length;
   };
   return {
     get(role, system, text, message) {
       if (text.length > MAX_TEXT) return undefined;
-      const key = keyOf(role, text);
-      const e = entries.get(key);
-      if (!e || e.system !== system) return undefined;
+      const e = entries.get(text);
+      if (!e || e.role !== role || e.system !== system) return undefined;
       // Most recently used last: Map keeps insertion order.
-      entries.delete(key);
-      entries.set(key, e);
+      entries.delete(text);
+      entries.set(text, e);
       return { outcomes: e.outcomes.map((o) => ({ ...o, message })), signals: e.signals };
     },
     set(role, system, text, judged) {
       if (text.length > MAX_TEXT) return;
-      const key = keyOf(role, text);
-      const old = entries.get(key);
-      if (old) drop(key, old);
+      const old = entries.get(text);
+      if (old) drop(text, old);
       // Copies: the caller owns the outcomes it was given and may change them.
-      const e: Entry = { outcomes: judged.outcomes.map((o) => ({ ...o })), signals: judged.signals, system };
-      entries.set(key, e);
-      chars += key.length + system.length;
+      const e: Entry = {
+        outcomes: judged.outcomes.map((o) => ({ ...o })),
+        signals: judged.signals,
+        role,
+        system,
+      };
+      entries.set(text, e);
+      chars += text.length + system.length;
+      if (chars <= maxChars) return;
       for (const [k, v] of entries) {
         if (chars <= maxChars) break;
         drop(k, v);

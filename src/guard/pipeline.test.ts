@@ -320,5 +320,9 @@ describe('verdicts kept for the next turn of a conversation', () => {
     assert.equal(c.get('user', '', 'b'.repeat(40), 0), undefined, 'b was the least recently used');
     assert.ok(c.get('user', '', 'c'.repeat(40), 0));
     assert.equal(c.get('assistant', '', 'c'.repeat(40), 0), undefined, 'the role is part of the key');
+    c.set('assistant', '', 'c'.repeat(40), judged);
+    assert.equal(c.size, 2, 'the same text under another role replaces its entry');
+    assert.ok(c.get('assistant', '', 'c'.repeat(40), 0));
+    assert.equal(c.get('user', '', 'c'.repeat(40), 0), undefined);
   });
 });
