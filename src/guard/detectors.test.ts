@@ -309,6 +309,21 @@ describe('output detectors', () => {
     );
   });
 
+  it('leak: a detector that has seen other system prompts scores as a new one does', () => {
+    // The detector keeps the n-grams of recent system prompts: more prompts than it keeps, each asked twice
+    // in turn, must each be judged against its own text.
+    const prompts = Array.from({ length: 40 }, (_, i) =>
+      Array.from({ length: 16 }, (_, k) => `rule${i}word${k}`).join(' '),
+    );
+    const kept = createLeakDetector({});
+    for (const round of [0, 1])
+      prompts.forEach((sys, i) => {
+        const output = round === 0 ? `Here you go: ${sys}` : `Here you go: ${prompts[(i + 1) % prompts.length]}`;
+        const ctx = { role: 'assistant' as const, systemPrompt: sys };
+        assert.equal(run(kept, output, ctx).score, run(createLeakDetector({}), output, ctx).score);
+      });
+  });
+
   it('exfil: images and data-carrying links to hosts outside the allowlist', () => {
     const d = createExfilDetector({ allowDomains: ['docs.acme.com'] });
     assert.equal(

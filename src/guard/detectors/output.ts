@@ -27,9 +27,34 @@ function shingles(ws: string[], n: number): Set<string> {
   return out;
 }
 
+interface Reference {
+  n: number;
+  shingles: Set<string>;
+}
+
+/** A system prompt's word n-grams, as the overlap test compares them. */
+function referenceOf(sys: string): Reference {
+  const ws = words(sys);
+  const n = Math.min(5, Math.max(2, Math.floor(ws.length / 4)));
+  return { n, shingles: shingles(ws, n) };
+}
+
 /** System-prompt leakage: canary tokens, planted secrets, and word 5-gram overlap with the system prompt. */
 export function createLeakDetector(options: LeakOptions = {}): Detector {
   const minOverlap = options.minOverlap ?? 0.3;
+  // An application sends the same system prompt with every request, and a stream is checked again as it
+  // grows: its n-grams are kept for the few most recent prompts instead of rebuilt on every check.
+  const references = new Map<string, Reference>();
+  const reference = (sys: string): Reference => {
+    let r = references.get(sys);
+    if (r) return r;
+    r = referenceOf(sys);
+    if (sys.length <= 64 * 1024) {
+      if (references.size >= 16) references.delete(references.keys().next().value!);
+      references.set(sys, r);
+    }
+    return r;
+  };
   return {
     id: 'leak',
     detect(input: GuardInput): DetectorResult {
@@ -81,9 +106,7 @@ export function createLeakDetector(options: LeakOptions = {}): Detector {
       }
       const sys = options.systemPrompt ?? input.ctx.systemPrompt;
       if (!sys) return { score: 0, spans, explanation: 'no system prompt or canary to compare with' };
-      const sysWords = words(sys);
-      const n = Math.min(5, Math.max(2, Math.floor(sysWords.length / 4)));
-      const ref = shingles(sysWords, n);
+      const { n, shingles: ref } = reference(sys);
       if (ref.size === 0) return { score: 0, spans, explanation: 'system prompt too short to compare' };
       const out = shingles(words(text), n);
       let shared = 0;
