@@ -318,7 +318,8 @@ describe('output detectors', () => {
     const kept = createLeakDetector({});
     for (const round of [0, 1])
       prompts.forEach((sys, i) => {
-        const output = round === 0 ? `Here you go: ${sys}` : `Here you go: ${prompts[(i + 1) % prompts.length]}`;
+        const output =
+          round === 0 ? `Here you go: ${sys}` : `Here you go: ${prompts[(i + 1) % prompts.length]}`;
         const ctx = { role: 'assistant' as const, systemPrompt: sys };
         assert.equal(run(kept, output, ctx).score, run(createLeakDetector({}), output, ctx).score);
       });
