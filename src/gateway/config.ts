@@ -209,13 +209,17 @@ export const GatewayConfig = z
     events: z
       .object({
         queueSize: z.number().int().positive().default(20_000),
-        batchSize: z.number().int().positive().max(5000).default(100),
+        /**
+         * Events per write. A commit costs more than a row (WAL frames for every index's last page): 500
+         * per batch took the SQLite writer from 16 to 10.5 µs per event at saturation (docs/gateway.md).
+         */
+        batchSize: z.number().int().positive().max(5000).default(500),
         flushIntervalMs: z.number().int().positive().default(250),
         /** With SQLite, write events from a thread of their own (node:sqlite blocks the thread it runs on). */
         thread: z.boolean().default(true),
       })
       .strict()
-      .default({ queueSize: 20_000, batchSize: 100, flushIntervalMs: 250, thread: true }),
+      .default({ queueSize: 20_000, batchSize: 500, flushIntervalMs: 250, thread: true }),
     routes: z.array(Route).default([]),
   })
   .strict()

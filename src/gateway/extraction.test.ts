@@ -129,3 +129,24 @@ test('nearest-neighbour distance matches a plain scan, for any dimension count',
   }
   assert.equal(nearest(new Float64Array(8), 0, new Float64Array(4)), Number.POSITIVE_INFINITY);
 });
+
+test('text vectors depend on the text alone: not on earlier texts, how the string was built, or past 20,000 chars', async () => {
+  const fc = (await import('fast-check')).default;
+  const long = 'x'.repeat(30_000);
+  fc.assert(
+    fc.property(
+      fc.string({ unit: 'binary', maxLength: 300 }),
+      fc.string({ maxLength: 300 }),
+      (text, other) => {
+        const first = Array.from(textVector(text));
+        textVector(long + other); // fills the reused code-unit buffer past this text's end
+        assert.deepEqual(Array.from(textVector(text)), first);
+        const half = text.length >> 1;
+        assert.deepEqual(Array.from(textVector(text.slice(0, half) + text.slice(half))), first);
+        const padded = text + long;
+        assert.deepEqual(Array.from(textVector(padded)), Array.from(textVector(padded.slice(0, 20_000))));
+      },
+    ),
+    { numRuns: 200 },
+  );
+});

@@ -286,14 +286,38 @@ describe('verdicts kept for the next turn of a conversation', () => {
       { role: 'assistant' as const, content: 'an answer' },
       { role: 'user' as const, content: 'second' },
     ];
+    const h3 = [
+      ...h2,
+      { role: 'assistant' as const, content: 'another answer' },
+      { role: 'user' as const, content: 'third' },
+    ];
     g.checkInput(turn(h1, 'sys'));
     g.checkInput(turn(h2, 'sys'));
-    assert.deepEqual(seen, ['first question', 'an answer', 'second']);
+    // A request of one message keeps no verdict (it may never come back); from turn two on they are kept.
+    assert.deepEqual(seen, ['first question', 'first question', 'an answer', 'second']);
     fail = true;
-    g.checkInput(turn([{ role: 'user', content: 'third' }], 'sys'));
+    g.checkInput(turn(h3, 'sys'));
+    assert.deepEqual(seen.slice(4), ['another answer', 'third']);
     fail = false;
-    g.checkInput(turn([{ role: 'user', content: 'third' }], 'sys'));
-    assert.deepEqual(seen.slice(3), ['third', 'third'], 'a failed verdict is not kept');
+    g.checkInput(turn(h3, 'sys'));
+    assert.deepEqual(seen.slice(6), ['another answer', 'third'], 'a failed verdict is not kept');
+    g.checkInput(turn(h3, 'sys'));
+    assert.equal(seen.length, 8, 'every message of the conversation is now kept');
+  });
+
+  it('keeps no verdict for requests of a single message', () => {
+    let calls = 0;
+    const counting = {
+      id: 'pii',
+      detect: () => {
+        calls++;
+        return { score: 0, spans: [], explanation: 'nothing' };
+      },
+    };
+    const g = createGuard({ input: ['pii'] }, { detectors: { pii: counting } });
+    for (let i = 0; i < 3; i++)
+      g.checkInput(turn([{ role: 'user', content: 'the same one-off prompt' }], 'sys'));
+    assert.equal(calls, 3);
   });
 
   it('does not reuse a verdict made under another system prompt', () => {

@@ -322,6 +322,13 @@ export function createGuard(
         .join('\n');
       const all: DetectorOutcome[] = [];
       const signals = new Set<string>();
+      // Verdicts are kept for conversations only: a message comes back when a client resends the history,
+      // which a request of one message has not got yet. One-off prompts would fill the cache (and the
+      // garbage collector's young generation) with entries that never return, and push out the history of
+      // conversations in mixed traffic; a conversation's first message is judged once more, on turn two.
+      let turns = 0;
+      for (const m of inp) if (m.role !== 'system') turns++;
+      const keep = turns > 1;
       inp.forEach((m, i) => {
         if (m.role === 'system') return;
         const c: GuardContext = {
@@ -330,11 +337,11 @@ export function createGuard(
           ...(system ? { systemPrompt: ctx?.systemPrompt ?? system } : {}),
         };
         const sys = c.systemPrompt ?? '';
-        let r = cache.get(m.role, sys, m.content, i);
+        let r = keep ? cache.get(m.role, sys, m.content, i) : undefined;
         if (!r) {
           r = judge(m.content, c, input, i);
           // A verdict from a failed detector is not kept: the next turn tries again.
-          if (!r.outcomes.some((o) => o.error)) cache.set(m.role, sys, m.content, r);
+          if (keep && !r.outcomes.some((o) => o.error)) cache.set(m.role, sys, m.content, r);
         }
         all.push(...r.outcomes);
         for (const s of r.signals) signals.add(s);
