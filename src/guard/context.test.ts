@@ -351,3 +351,71 @@ describe('forbidden topics in Japanese and Korean system prompts', () => {
     assert.ok(probe('케이크 굽는 법 알려줘.', ko).score < 0.5);
   });
 });
+
+describe('restricted topics in a text', () => {
+  // The definition the matcher keeps: split the text into words, lower-case them, and look for a word
+  // that is the topic or starts with its stem and is at most 6 characters longer than the stem.
+  const WORDS = /[\p{L}\p{N}][\p{L}\p{M}\p{N}'-]*/gu;
+  const byWords = (topics: string[][], text: string): string[] => {
+    const lower = text.toLowerCase();
+    const words = new Set((text.match(WORDS) ?? []).map((w) => w.toLowerCase()));
+    const uses = (t: string) => {
+      if (t.includes(' ')) return lower.includes(t);
+      const stem = t.length >= 6 ? t.slice(0, Math.max(5, t.length - 3)) : t;
+      return [...words].some((u) => u === t || (u.startsWith(stem) && u.length <= stem.length + 6));
+    };
+    const hits = new Set<string>();
+    for (const run of topics) {
+      const used = run.filter(uses);
+      if (used.length >= Math.min(2, run.length)) hits.add(used.join(' '));
+    }
+    return [...hits];
+  };
+
+  it('finds the same topics as splitting the text into words would', async () => {
+    const fc = (await import('fast-check')).default;
+    // Lower-case pieces, word joiners (' and -), a combining mark, Greek, an astral letter and an emoji:
+    // no upper case and no accented Latin, so that neither the "an AI assistant" rewrite nor accent
+    // folding (both applied before matching) changes the text.
+    const piece = fc.constantFrom(
+      'pric',
+      'pricing',
+      'prices',
+      'chess',
+      'chessboard',
+      'politics',
+      'polit',
+      'music',
+      'musical',
+      're-',
+      "'",
+      '-',
+      ' ',
+      '  ',
+      '\u0301',
+      'x',
+      '7',
+      'θεός',
+      'π',
+      '𐐨',
+      '😀',
+      '.',
+      'ab',
+      'ingsabcdef',
+    );
+    const text = fc.array(piece, { maxLength: 30 }).map((a) => a.join(''));
+    const topic = fc.constantFrom('pricing', 'chess', 'politics', 'music', 'θεός', 'red wine', 'ab', '𐐨x');
+    const base = systemPolicy('You are a cooking assistant. Never discuss chess.');
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(topic, { minLength: 1, maxLength: 3 }), { maxLength: 4 }),
+        text,
+        (topics, t) => {
+          const p = { ...base, topics, topicPhrases: [] };
+          assert.deepEqual(restrictedTopicHits(p, t), byWords(topics, t));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+});
