@@ -10,17 +10,27 @@ await db.exec('PRAGMA temp_store = MEMORY');
 const events = createEventStore(db);
 const port = parentPort!;
 
+// A batch arrives in chunks (see event-writer.ts) and is committed whole when its last chunk is in.
 // Messages are handled one at a time, in order: a batch is committed before the next one starts.
 let chain: Promise<void> = Promise.resolve();
-port.on('message', (m: { id: number; events: GatewayEvent[] } | { close: true }) => {
+const parts = new Map<number, GatewayEvent[][]>();
+port.on('message', (m: { id: number; events: GatewayEvent[]; last: boolean } | { close: true }) => {
+  if (!('close' in m)) {
+    const got = parts.get(m.id);
+    if (got) got.push(m.events);
+    else parts.set(m.id, [m.events]);
+    if (!m.last) return;
+  }
   chain = chain.then(async () => {
     if ('close' in m) {
       await db.close();
       port.close();
       return;
     }
+    const batch = parts.get(m.id)!.flat();
+    parts.delete(m.id);
     try {
-      await events.insertMany(m.events);
+      await events.insertMany(batch);
       port.postMessage({ id: m.id });
     } catch (e) {
       port.postMessage({ id: m.id, error: (e as Error).message });

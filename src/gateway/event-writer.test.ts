@@ -73,6 +73,18 @@ describe('event writer thread (SQLite)', () => {
     assert.ok(got.some((e) => e.requestId === 'req_10000'));
   });
 
+  it('commits a batch handed over in several messages as one transaction', async () => {
+    const w = createEventWriterThread(store.db.file!);
+    // 130 events go over in three messages; the last one repeats an id, so nothing of the batch is kept.
+    const batch = Array.from({ length: 130 }, (_, i) => event(30_000 + i));
+    batch[129] = event(30_000);
+    await assert.rejects(w.write(batch), /UNIQUE|already exists/);
+    await w.write(batch.slice(0, 129));
+    await w.close();
+    const got = await createEventStore(store.db).list({ keyId: 'k_thread', limit: 1000 });
+    assert.equal(got.filter((e) => Number(e.requestId.slice(4)) >= 30_000).length, 129);
+  });
+
   it('rejects writes when the thread cannot open the database', async () => {
     // A directory where the file should be: the thread dies at start, and the write says so.
     const w = createEventWriterThread(dir);
