@@ -43,7 +43,9 @@ const GATES: Record<string, string[]> = {
     'abandon',
   ],
   'ignore-the-above': ['ignor', 'disregard', 'forget'],
-  'new-instructions': ['new ', 'updated ', 'real ', 'actual ', 'true '],
+  // Gated on what follows the adjective: "new " is in most texts, and the pattern's \s+ also takes a tab
+  // or a line break, which a gate of "new " would miss.
+  'new-instructions': ['instruction', 'directive', 'task', 'system prompt'],
   'prompt-extraction': ['prompt', 'instruction'],
   'repeat-text-above': ['repeat', 'output', 'print', 'copy'],
   // The modes by name: " mode" alone also starts " model", in most prompts.
@@ -1460,6 +1462,8 @@ export function instructionInComment(text: string): { index: number; length: num
     const body = text.slice(i + 4, end === -1 || end - i > COMMENT_CHARS ? i + COMMENT_CHARS : end);
     if (carriesInstruction(body)) return { index: i, length: body.length + 4 };
   }
+  // Most texts have neither marker: two indexOf calls instead of a regex scan of the whole text.
+  if (text.indexOf('#') === -1 && text.indexOf('//') === -1) return undefined;
   const line = /(?:^|\s)(?:#|\/\/)([^\n]{8,400})/g;
   for (let m = line.exec(text); m !== null && seen < MAX_COMMENTS; m = line.exec(text)) {
     seen++;
