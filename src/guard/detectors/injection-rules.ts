@@ -554,7 +554,58 @@ function firstUnexcused(rule: PhraseRule, text: string): RegExpExecArray | null 
   return null;
 }
 
+// Whitespace other than single spaces: a non-space whitespace character, or two in a row.
+const SPACING = /[^\S ]|\s\s/;
+const WHITESPACE_RUN = /\s+/g;
+
+/**
+ * For each code unit of `text` with its whitespace runs made one space, the offset of the unit it came
+ * from (and the text's length at the end). Built only when a rule matched: most texts match none.
+ */
+function foldedOffsets(text: string, length: number): Int32Array {
+  const from = new Int32Array(length + 1);
+  let j = 0;
+  for (let m = WHITESPACE_RUN.exec(text), i = 0; ; m = WHITESPACE_RUN.exec(text)) {
+    const end = m ? m.index : text.length;
+    for (; i < end; i++) from[j++] = i;
+    if (!m) break;
+    from[j++] = m.index;
+    i = m.index + m[0].length;
+  }
+  WHITESPACE_RUN.lastIndex = 0;
+  from[j] = text.length;
+  return from;
+}
+
+/**
+ * Rules and their gates are written with single spaces ("stop following", "developer mode"): a tab, a
+ * line break or two spaces between the words must not hide them. They run on the text with each run of
+ * whitespace made one space, and their hits are mapped back to offsets in `text`.
+ */
+let foldedFor: string | undefined;
+let folded = '';
+
 export function matchRules(
+  text: string,
+  rules: PhraseRule[],
+): { rule: PhraseRule; index: number; length: number }[] {
+  // Several rule lists run over the same text (injection, jailbreak, content): fold it once.
+  if (text !== foldedFor) {
+    foldedFor = text;
+    folded = SPACING.test(text) ? text.replace(WHITESPACE_RUN, ' ') : text;
+  }
+  if (folded === text) return matchFolded(text, rules);
+  const hits = matchFolded(folded, rules);
+  if (hits.length === 0) return hits;
+  const from = foldedOffsets(text, folded.length);
+  return hits.map((h) => ({
+    rule: h.rule,
+    index: from[h.index]!,
+    length: from[h.index + h.length]! - from[h.index]!,
+  }));
+}
+
+function matchFolded(
   text: string,
   rules: PhraseRule[],
 ): { rule: PhraseRule; index: number; length: number }[] {
