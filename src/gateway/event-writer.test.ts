@@ -5,32 +5,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createEventStore, type GatewayEvent } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
+import { sampleEvent } from '../store/testing.ts';
 import { createEventWriterThread } from './event-writer.ts';
 
-const event = (i: number): GatewayEvent => ({
-  id: `ge_${String(i).padStart(26, '0')}`,
-  ts: new Date(1_800_000_000_000 + i).toISOString(),
-  requestId: `req_${i}`,
-  keyId: 'k_thread',
-  route: '/v1',
-  kind: 'openai',
-  method: 'POST',
-  path: '/v1/chat/completions',
-  model: 'm',
-  status: i % 7 === 0 ? 400 : 200,
-  decision: i % 7 === 0 ? 'block' : 'allow',
-  shadow: false,
-  reason: i % 7 === 0 ? 'policy' : '',
-  scores: { 'input:injection': (i % 100) / 100 },
-  spans: i % 7 === 0 ? [{ where: 'messages[1]', start: 0, end: 5, label: 'x', detector: 'injection' }] : [],
-  latencyMs: 1,
-  addedMs: 0.1,
-  upstreamMs: 0.9,
-  tokensIn: 10,
-  tokensOut: 5,
-  requestHash: 'a'.repeat(64),
-  responseHash: 'b'.repeat(64),
-});
+const event = (i: number): GatewayEvent => sampleEvent(i, 'k_thread');
 
 describe('event writer thread (SQLite)', () => {
   let dir: string;

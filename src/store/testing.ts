@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore } from './index.ts';
+import type { GatewayEvent } from './events.ts';
 import type { Store } from './store.ts';
 
 /**
@@ -48,5 +49,34 @@ export async function testStore(): Promise<{
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** A gateway event for tests: every 7th one is a block with a span, the rest are allowed. */
+export function sampleEvent(i: number, keyId: string): GatewayEvent {
+  const blocked = i % 7 === 0;
+  return {
+    id: `ge_${String(i).padStart(26, '0')}`,
+    ts: new Date(1_800_000_000_000 + i).toISOString(),
+    requestId: `req_${i}`,
+    keyId,
+    route: '/v1',
+    kind: 'openai',
+    method: 'POST',
+    path: '/v1/chat/completions',
+    model: 'm',
+    status: blocked ? 400 : 200,
+    decision: blocked ? 'block' : 'allow',
+    shadow: false,
+    reason: blocked ? 'policy' : '',
+    scores: { 'input:injection': (i % 100) / 100 },
+    spans: blocked ? [{ where: 'messages[1]', start: 0, end: 5, label: 'x', detector: 'injection' }] : [],
+    latencyMs: 1.5,
+    addedMs: 0.25,
+    upstreamMs: 1.25,
+    tokensIn: 10,
+    tokensOut: 5,
+    requestHash: 'a'.repeat(64),
+    responseHash: 'b'.repeat(64),
   };
 }
