@@ -585,6 +585,128 @@ function foldedOffsets(text: string, length: number): Int32Array {
 let foldedFor: string | undefined;
 let folded = '';
 
+// One word wrapped in emphasis, quotes, a backtick or a tag ("all **previous** instructions").
+const WRAPPED = /(?:\*\*?|__?|~~|\x60|<(?:b|i|u|s|em|strong|code|span|mark)>)[^\s!-/:-@[-\x60{-~]/g;
+const separatorCodes = new CodeUnits();
+
+/** Per code unit: 0 a word character, 1 whitespace, 2 ASCII punctuation but the apostrophe ("don't"). */
+const UNIT_KIND = (() => {
+  const t = new Uint8Array(1 << 16);
+  for (let c = 0; c < 1 << 16; c++)
+    if (isSpace(c)) t[c] = 1;
+    else if (
+      (c >= 33 && c <= 47 && c !== 39) ||
+      (c >= 58 && c <= 64) ||
+      (c >= 91 && c <= 96) ||
+      (c >= 123 && c <= 126)
+    )
+      t[c] = 2;
+  return t;
+})();
+/**
+ * Where words come after three gaps in a row that hold punctuation ("ignore-all-previous-instructions",
+ * "ignore, all, previous, instructions"), which ordinary prose rarely has: one pass over the code units
+ * (a regular expression for the same shape cost 7 ns per character).
+ */
+function gluedAt(text: string, each: (index: number) => void): void {
+  const codes = separatorCodes.load(text);
+  let streak = 0;
+  let inGap = false;
+  let punct = false;
+  const kind = UNIT_KIND;
+  for (let i = 0, n = text.length; i < n; i++) {
+    const k = kind[codes[i]!]!;
+    if (k === 1) inGap = true;
+    else if (k === 2) {
+      inGap = true;
+      punct = true;
+    } else if (inGap) {
+      streak = punct ? streak + 1 : 0;
+      if (streak >= 3) each(i);
+      inGap = false;
+      punct = false;
+    }
+  }
+}
+/** The words of text[from, to): tags dropped, punctuation and whitespace runs made one space. */
+function wordsBetween(text: string, from: number, to: number): string {
+  const codes = separatorCodes.load(text);
+  const out = new Uint16Array(to - from);
+  let n = 0;
+  let space = true;
+  for (let i = from; i < to; i++) {
+    const c = codes[i]!;
+    if (c === 60) {
+      // A tag ("<b>", "</span>"): up to 12 letters, digits or "/" before ">".
+      let j = i + 1;
+      while (
+        j < to &&
+        j - i <= 12 &&
+        ((codes[j]! >= 97 && codes[j]! <= 122) ||
+          (codes[j]! >= 48 && codes[j]! <= 57) ||
+          codes[j] === 47 ||
+          (codes[j]! >= 65 && codes[j]! <= 90))
+      )
+        j++;
+      if (j < to && codes[j] === 62 && j > i + 1) i = j;
+    } else if (UNIT_KIND[c] === 0) {
+      out[n++] = c;
+      space = false;
+      continue;
+    }
+    if (!space) {
+      out[n++] = 32;
+      space = true;
+    }
+  }
+  return Buffer.from(out.buffer, 0, n * 2).toString('utf16le');
+}
+// Text read again around each place where words are separated that way.
+const AROUND = 160;
+let separatedFor: string | undefined;
+let separated: string | undefined;
+
+/**
+ * The stretches of a text where words are glued or wrapped by punctuation and markup, with that
+ * punctuation made spaces (stretches joined by line breaks); undefined when there is none. Phrase
+ * rules read words separated by spaces: "ignore-all-previous-instructions", "**ignore** **all** …",
+ * "<b>ignore</b> …" or "ignore all **previous** instructions" must not hide them.
+ */
+export function separatedWords(text: string): string | undefined {
+  if (text === separatedFor) return separated;
+  separatedFor = text;
+  separated = undefined;
+  let from = -1;
+  let to = -1;
+  const parts: string[] = [];
+  const flush = () => {
+    if (from >= 0) parts.push(wordsBetween(text, from, to));
+  };
+  const hit = (at: number) => {
+    const start = Math.max(0, at - AROUND);
+    const end = Math.min(text.length, at + AROUND);
+    if (start <= to) to = Math.max(to, end);
+    else {
+      flush();
+      from = start;
+      to = end;
+    }
+  };
+  const wrapped: number[] = [];
+  WRAPPED.lastIndex = 0;
+  for (let m = WRAPPED.exec(text); m !== null; m = WRAPPED.exec(text)) wrapped.push(m.index);
+  // Both kinds of place, in text order, so that the stretches around them merge.
+  let k = 0;
+  gluedAt(text, (at) => {
+    while (k < wrapped.length && wrapped[k]! <= at) hit(wrapped[k++]!);
+    hit(at);
+  });
+  while (k < wrapped.length) hit(wrapped[k++]!);
+  flush();
+  if (parts.length) separated = parts.join('\n');
+  return separated;
+}
+
 export function matchRules(
   text: string,
   rules: PhraseRule[],

@@ -9,6 +9,7 @@ import {
   INJECTION_RULES,
   MULTILINGUAL_RULES,
   matchRules,
+  separatedWords,
   PROBE_RULES,
   type PhraseRule,
   ENCODED_DIRECTIVE,
@@ -64,6 +65,15 @@ function scanRules(input: GuardInput, rules: PhraseRule[], detector: string): Ru
       spans.push({ start: v.start, end: v.end, label: h.rule.label, detector, decodedFrom: v.encoding });
     }
   }
+  // Words glued or wrapped by punctuation and markup: the rules read them again with plain spaces.
+  const words = separatedWords(input.normalized);
+  if (words !== undefined)
+    for (const h of matchRules(words, rules)) {
+      if (labels.includes(h.rule.label)) continue;
+      score = Math.max(score, h.rule.score);
+      labels.push(`${h.rule.label} (words separated by punctuation)`);
+      spans.push({ start: 0, end: input.text.length, label: h.rule.label, detector });
+    }
   return { score, spans, labels };
 }
 
