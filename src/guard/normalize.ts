@@ -100,6 +100,20 @@ const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g')
 const BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
 const HEX = /(?:\\x[0-9a-fA-F]{2}){6,}|(?<![0-9a-fA-F])(?:[0-9a-fA-F]{2}[ :]?){8,}(?![0-9a-fA-F])/g;
 const URLENC = /(?:%[0-9a-fA-F]{2}[^\s%]{0,3}){4,}/g;
+// Combining marks piled on Latin letters ("I̶g̶n̶o̶r̶e̶", zalgo). NFKC has composed the accents that have a
+// precomposed form, so what is left on an ASCII letter is decoration.
+const LATIN_MARK = /[A-Za-z][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]/;
+const LATIN_MARKS_G = /(?<=[A-Za-z])[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+/g;
+// Single letters, each after the same one space, dot, dash, underscore or star ("I g n o r e",
+// "i.g.n.o.r.e a.l.l"): four in a row start the view, and every run of three or more is joined.
+const SPELLED = /(?<![A-Za-z])[A-Za-z]([ ._*-])[A-Za-z]\1[A-Za-z]\1[A-Za-z](?![A-Za-z])/;
+const SPELLED_G = /(?<![A-Za-z])[A-Za-z]([ ._*-])[A-Za-z](?:\1[A-Za-z])+(?![A-Za-z])/g;
+// Common English words written backwards: three different ones mean the text runs right to left. The
+// commonest three first, as a cheap test (a regular expression of all of them costs three times as much).
+const BACKWARD_LIKELY = /\b(?:eht|dna|uoy)\b/i;
+const BACKWARD_WORDS =
+  /\b(?:eht|dna|uoy|ruoy|siht|taht|rof|htiw|era|ton|evah|tahw|erongi|lla|snoitcurtsni|tpmorp|terces|drowssap)\b/gi;
+
 const LEET_WORD = /\b(?=[a-zA-Z0-9@$]*[a-zA-Z])(?=[a-zA-Z0-9@$]*[013457@$])[a-zA-Z0-9@$]{3,}\b/g;
 const LEET: Record<string, string> = {
   '0': 'o',
@@ -401,7 +415,29 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
         add({ encoding: 'caesar', text: decoded, start: 0, end: text.length });
     }
   }
+  if (views.length < MAX_VIEWS && LATIN_MARK.test(text) && (text.match(LATIN_MARKS_G)?.length ?? 0) >= 3)
+    add({ encoding: 'marks', text: text.replace(LATIN_MARKS_G, ''), start: 0, end: text.length });
+  if (views.length < MAX_VIEWS && SPELLED.test(text))
+    add({
+      encoding: 'spelled',
+      text: text.replace(SPELLED_G, (run) => run.replace(/[ ._*-]/g, '')),
+      start: 0,
+      end: text.length,
+    });
+  if (views.length < MAX_VIEWS && backwards(text)) {
+    // By code point, so that a pair of surrogates stays one character.
+    add({ encoding: 'reversed', text: Array.from(text).reverse().join(''), start: 0, end: text.length });
+  }
   return { views, shape };
+}
+
+function backwards(text: string): boolean {
+  if (!BACKWARD_LIKELY.test(text)) return false;
+  BACKWARD_WORDS.lastIndex = 0;
+  const seen = new Set<string>();
+  for (let m = BACKWARD_WORDS.exec(text); m !== null && seen.size < 3; m = BACKWARD_WORDS.exec(text))
+    seen.add(m[0].toLowerCase());
+  return seen.size >= 3;
 }
 
 /** NFKC, invisible characters removed, Unicode tag characters decoded, mixed-script homoglyphs mapped. */

@@ -63,7 +63,17 @@ export interface TextShape {
 }
 
 export interface DecodedView {
-  encoding: 'base64' | 'hex' | 'url' | 'rot13' | 'caesar' | 'leet' | 'unicode-tags';
+  encoding:
+    | 'base64'
+    | 'hex'
+    | 'url'
+    | 'rot13'
+    | 'caesar'
+    | 'leet'
+    | 'unicode-tags'
+    | 'marks'
+    | 'spelled'
+    | 'reversed';
   text: string;
   /** Where the encoded segment sits in the original text. */
   start: number;
