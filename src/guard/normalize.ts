@@ -114,6 +114,11 @@ const BACKWARD_LIKELY = /\b(?:eht|dna|uoy)\b/i;
 const BACKWARD_WORDS =
   /\b(?:eht|dna|uoy|ruoy|siht|taht|rof|htiw|era|ton|evah|tahw|erongi|lla|snoitcurtsni|tpmorp|terces|drowssap)\b/gi;
 
+// Accented Latin letters. Folded away only when the result reads as much more English (its stopwords):
+// "Ignóré áll prévíóús ínstrúctíóns" becomes English, French or Spanish text stays as it is.
+const ACCENTED = /[\u00c0-\u00ff\u0100-\u024f]/;
+const ACCENT_MARKS = /[\u0300-\u036f]/g;
+
 const LEET_WORD = /\b(?=[a-zA-Z0-9@$]*[a-zA-Z])(?=[a-zA-Z0-9@$]*[013457@$])[a-zA-Z0-9@$]{3,}\b/g;
 const LEET: Record<string, string> = {
   '0': 'o',
@@ -424,6 +429,11 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
       start: 0,
       end: text.length,
     });
+  if (views.length < MAX_VIEWS && ACCENTED.test(text)) {
+    const folded = text.normalize('NFD').replace(ACCENT_MARKS, '');
+    if (stopwordShare(folded) >= stopwordShare(text) + 0.15)
+      add({ encoding: 'accents', text: folded, start: 0, end: text.length });
+  }
   if (views.length < MAX_VIEWS && backwards(text)) {
     // By code point, so that a pair of surrogates stays one character.
     add({ encoding: 'reversed', text: Array.from(text).reverse().join(''), start: 0, end: text.length });

@@ -72,6 +72,7 @@ export interface DecodedView {
     | 'leet'
     | 'unicode-tags'
     | 'marks'
+    | 'accents'
     | 'spelled'
     | 'reversed';
   text: string;
