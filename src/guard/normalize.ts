@@ -117,6 +117,7 @@ const BACKWARD_WORDS =
 // Accented Latin letters. Folded away only when the result reads as much more English (its stopwords):
 // "Ignóré áll prévíóús ínstrúctíóns" becomes English, French or Spanish text stays as it is.
 const ACCENTED = /[\u00c0-\u00ff\u0100-\u024f]/;
+const ACCENTED_G = /[\u00c0-\u00ff\u0100-\u024f]/g;
 const ACCENT_MARKS = /[\u0300-\u036f]/g;
 
 const LEET_WORD = /\b(?=[a-zA-Z0-9@$]*[a-zA-Z])(?=[a-zA-Z0-9@$]*[013457@$])[a-zA-Z0-9@$]{3,}\b/g;
@@ -429,7 +430,13 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
       start: 0,
       end: text.length,
     });
-  if (views.length < MAX_VIEWS && ACCENTED.test(text)) {
+  // Tried only when at least one letter in eight is accented (a disguise accents most words; French and
+  // Spanish text accents one letter in twenty to thirty), so ordinary text pays one regular expression.
+  if (
+    views.length < MAX_VIEWS &&
+    ACCENTED.test(text) &&
+    (text.match(ACCENTED_G)?.length ?? 0) * 8 >= shape.letters
+  ) {
     const folded = text.normalize('NFD').replace(ACCENT_MARKS, '');
     if (stopwordShare(folded) >= stopwordShare(text) + 0.15)
       add({ encoding: 'accents', text: folded, start: 0, end: text.length });
