@@ -147,7 +147,7 @@ export const INJECTION_RULES: PhraseRule[] = gated([
     label: 'new-instructions',
     score: 0.85,
     pattern:
-      /\b(?:new|updated|real|actual|true)\s+(?:instructions?|directives?|task|system prompt)\s*(?::|are|is)\s/i,
+      /\b(?:new|updated|real|actual|true)\s+(?:instructions?|directives?|task|system prompt)\s*(?::|(?:are|is)\s*:?)\s/i,
   },
   {
     label: 'prompt-extraction',
