@@ -41,6 +41,14 @@ const GATES: Record<string, string[]> = {
     'discard',
     'neglect',
     'abandon',
+    'dismiss',
+    'ditch',
+    'scrap',
+    ' aside',
+    'pay no attention',
+    'not follow',
+    "n't follow",
+    'stop obeying',
   ],
   'ignore-the-above': ['ignor', 'disregard', 'forget'],
   // Gated on what follows the adjective: "new " is in most texts, and the pattern's \s+ also takes a tab
@@ -113,7 +121,7 @@ function gated(rules: PhraseRule[]): PhraseRule[] {
 }
 
 const OVERRIDE_VERB =
-  '(?:ignore|disregard|forget|overlook|skip|bypass|override|drop|discard|neglect|abandon)';
+  "(?:ignore|disregard|forget|overlook|skip|bypass|override|drop|discard|neglect|abandon|dismiss|ditch|scrap|set aside|put aside|cast aside|pay no attention to|do not follow|don't follow|stop obeying)";
 const PRIOR =
   '(?:previous|prior|preceding|above|earlier|former|initial|original|foregoing|system|all(?: of)? (?:the|your)|your|these|those|any)';
 const RULES_NOUN =
@@ -133,9 +141,22 @@ export const INJECTION_RULES: PhraseRule[] = gated([
     // "Your earlier guidelines no longer apply", "Stop following your original instructions".
     label: 'instructions-revoked',
     score: 0.85,
-    gate: ['ignor', 'disregard', 'forget', 'no longer', 'stop following', 'never mind', ' void'],
+    gate: [
+      'ignor',
+      'disregard',
+      'forget',
+      'not follow',
+      "n't follow",
+      'no longer',
+      'stop following',
+      'never mind',
+      ' void',
+      'cancel',
+      'revoke',
+      'obsolete',
+    ],
     pattern:
-      /\b(?:ignore|disregard|forget)\s+(?:all\s+)?(?:the|your)\s+(?:instructions|rules|guidelines|directives)\s+(?:you (?:were|have been) given|(?:that )?you (?:were|have been) told)\b|\b(?:your|the)\s+(?:earlier|previous|prior|original|initial|old)\s+(?:instructions|rules|guidelines|directives)\s+(?:no longer apply|are (?:now )?(?:void|cancell?ed|revoked|obsolete))\b|\bstop following\s+(?:your|the)\s+(?:original|previous|prior|initial|earlier|system)\s+(?:instructions|rules|guidelines|prompt)\b|\bnever mind (?:what|everything) (?:the (?:developers?|system|admins?)|they|you were|you've been) (?:told|said|instructed)\b/i,
+      /\b(?:ignore|disregard|forget|do not follow|don't follow)\s+(?:all\s+)?(?:the|your)\s+(?:instructions|rules|guidelines|directives)\s+(?:you (?:were|have been) given|(?:that )?you (?:were|have been) told)\b|\b(?:your|the)\s+(?:earlier|previous|prior|original|initial|old)\s+(?:instructions|rules|guidelines|directives)\s+(?:no longer apply|are (?:now )?(?:void|cancell?ed|revoked|obsolete))\b|\bstop following\s+(?:your|the)\s+(?:original|previous|prior|initial|earlier|system)\s+(?:instructions|rules|guidelines|prompt)\b|\bnever mind (?:what|everything) (?:the (?:developers?|system|admins?)|they|you were|you've been) (?:told|said|instructed)\b/i,
   },
   {
     label: 'ignore-the-above',
