@@ -598,15 +598,60 @@ function foldedOffsets(text: string, length: number): Int32Array {
   return from;
 }
 
+// The last text folded, and its folding (several rule lists run over the same text).
+let foldedFor: string | undefined;
+let folded = '';
+
 /**
  * Rules and their gates are written with single spaces ("stop following", "developer mode"): a tab, a
  * line break or two spaces between the words must not hide them. They run on the text with each run of
  * whitespace made one space, and their hits are mapped back to offsets in `text`.
  */
-let foldedFor: string | undefined;
-let folded = '';
+export function matchRules(
+  text: string,
+  rules: PhraseRule[],
+): { rule: PhraseRule; index: number; length: number }[] {
+  // Several rule lists run over the same text (injection, jailbreak, content): fold it once.
+  if (text !== foldedFor) {
+    foldedFor = text;
+    folded = SPACING.test(text) ? text.replace(WHITESPACE_RUN, ' ') : text;
+  }
+  if (folded === text) return matchFolded(text, rules);
+  const hits = matchFolded(folded, rules);
+  if (hits.length === 0) return hits;
+  const from = foldedOffsets(text, folded.length);
+  return hits.map((h) => ({
+    rule: h.rule,
+    index: from[h.index]!,
+    length: from[h.index + h.length]! - from[h.index]!,
+  }));
+}
 
-// One word wrapped in emphasis, quotes, a backtick or a tag ("all **previous** instructions").
+function matchFolded(
+  text: string,
+  rules: PhraseRule[],
+): { rule: PhraseRule; index: number; length: number }[] {
+  const hits: { rule: PhraseRule; index: number; length: number }[] = [];
+  if (!knownLists.has(rules)) {
+    knownLists.add(rules);
+    allKeywords = undefined;
+  }
+  const idx = indexOf(rules);
+  const candidates = new Set<PhraseRule>(idx.ungated);
+  for (const k of keywordsIn(text)) {
+    const rs = idx.byKeyword.get(k);
+    if (rs) for (const r of rs) candidates.add(r);
+  }
+  for (const rule of rules) {
+    if (!candidates.has(rule)) continue;
+    const m = rule.unless ? firstUnexcused(rule, text) : rule.pattern.exec(text);
+    if (m) hits.push({ rule, index: m.index, length: m[0].length });
+  }
+  return hits;
+}
+
+// One word wrapped in emphasis, a backtick or a tag ("all **previous** instructions"); quoted words are
+// caught as glued ones when three come in a row.
 const WRAPPED = /(?:\*\*?|__?|~~|\x60|<(?:b|i|u|s|em|strong|code|span|mark)>)[^\s!-/:-@[-\x60{-~]/g;
 const separatorCodes = new CodeUnits();
 
@@ -624,6 +669,7 @@ const UNIT_KIND = (() => {
       t[c] = 2;
   return t;
 })();
+
 /**
  * Where words come after three gaps in a row that hold punctuation ("ignore-all-previous-instructions",
  * "ignore, all, previous, instructions"), which ordinary prose rarely has: one pass over the code units
@@ -649,6 +695,7 @@ function gluedAt(text: string, each: (index: number) => void): void {
     }
   }
 }
+
 /** The words of text[from, to): tags dropped, punctuation and whitespace runs made one space. */
 function wordsBetween(text: string, from: number, to: number): string {
   const codes = separatorCodes.load(text);
@@ -682,6 +729,7 @@ function wordsBetween(text: string, from: number, to: number): string {
   }
   return Buffer.from(out.buffer, 0, n * 2).toString('utf16le');
 }
+
 // Text read again around each place where words are separated that way.
 const AROUND = 160;
 let separatedFor: string | undefined;
@@ -726,49 +774,6 @@ export function separatedWords(text: string): string | undefined {
   flush();
   if (parts.length) separated = parts.join('\n');
   return separated;
-}
-
-export function matchRules(
-  text: string,
-  rules: PhraseRule[],
-): { rule: PhraseRule; index: number; length: number }[] {
-  // Several rule lists run over the same text (injection, jailbreak, content): fold it once.
-  if (text !== foldedFor) {
-    foldedFor = text;
-    folded = SPACING.test(text) ? text.replace(WHITESPACE_RUN, ' ') : text;
-  }
-  if (folded === text) return matchFolded(text, rules);
-  const hits = matchFolded(folded, rules);
-  if (hits.length === 0) return hits;
-  const from = foldedOffsets(text, folded.length);
-  return hits.map((h) => ({
-    rule: h.rule,
-    index: from[h.index]!,
-    length: from[h.index + h.length]! - from[h.index]!,
-  }));
-}
-
-function matchFolded(
-  text: string,
-  rules: PhraseRule[],
-): { rule: PhraseRule; index: number; length: number }[] {
-  const hits: { rule: PhraseRule; index: number; length: number }[] = [];
-  if (!knownLists.has(rules)) {
-    knownLists.add(rules);
-    allKeywords = undefined;
-  }
-  const idx = indexOf(rules);
-  const candidates = new Set<PhraseRule>(idx.ungated);
-  for (const k of keywordsIn(text)) {
-    const rs = idx.byKeyword.get(k);
-    if (rs) for (const r of rs) candidates.add(r);
-  }
-  for (const rule of rules) {
-    if (!candidates.has(rule)) continue;
-    const m = rule.unless ? firstUnexcused(rule, text) : rule.pattern.exec(text);
-    if (m) hits.push({ rule, index: m.index, length: m[0].length });
-  }
-  return hits;
 }
 
 // Social-engineering forms from prompt-injection test suites: claimed authority, special "modes",
