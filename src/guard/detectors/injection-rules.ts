@@ -675,13 +675,12 @@ const UNIT_KIND = (() => {
  * "ignore, all, previous, instructions"), which ordinary prose rarely has: one pass over the code units
  * (a regular expression for the same shape cost 7 ns per character).
  */
-function gluedAt(text: string, each: (index: number) => void): void {
-  const codes = separatorCodes.load(text);
+function gluedAt(codes: Uint16Array, length: number, each: (index: number) => void): void {
   let streak = 0;
   let inGap = false;
   let punct = false;
   const kind = UNIT_KIND;
-  for (let i = 0, n = text.length; i < n; i++) {
+  for (let i = 0; i < length; i++) {
     const k = kind[codes[i]!]!;
     if (k === 1) inGap = true;
     else if (k === 2) {
@@ -697,8 +696,7 @@ function gluedAt(text: string, each: (index: number) => void): void {
 }
 
 /** The words of text[from, to): tags dropped, punctuation and whitespace runs made one space. */
-function wordsBetween(text: string, from: number, to: number): string {
-  const codes = separatorCodes.load(text);
+function wordsBetween(codes: Uint16Array, from: number, to: number): string {
   const out = new Uint16Array(to - from);
   let n = 0;
   let space = true;
@@ -745,11 +743,13 @@ export function separatedWords(text: string): string | undefined {
   if (text === separatedFor) return separated;
   separatedFor = text;
   separated = undefined;
+  // Loaded once: the scan and every stretch read the same code units.
+  const codes = separatorCodes.load(text);
   let from = -1;
   let to = -1;
   const parts: string[] = [];
   const flush = () => {
-    if (from >= 0) parts.push(wordsBetween(text, from, to));
+    if (from >= 0) parts.push(wordsBetween(codes, from, to));
   };
   const hit = (at: number) => {
     const start = Math.max(0, at - AROUND);
@@ -766,7 +766,7 @@ export function separatedWords(text: string): string | undefined {
   for (let m = WRAPPED.exec(text); m !== null; m = WRAPPED.exec(text)) wrapped.push(m.index);
   // Both kinds of place, in text order, so that the stretches around them merge.
   let k = 0;
-  gluedAt(text, (at) => {
+  gluedAt(codes, text.length, (at) => {
     while (k < wrapped.length && wrapped[k]! <= at) hit(wrapped[k++]!);
     hit(at);
   });
