@@ -8,6 +8,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createGuard, findPii, type PiiEntity } from '../src/guard/index.ts';
 import { createLeakDetector, refusalDetector } from '../src/guard/detectors/output.ts';
+import { ENCODERS } from '../src/guard/encoders.ts';
 import { prepareInput } from '../src/guard/normalize.ts';
 import {
   benignPrompts,
@@ -240,6 +241,22 @@ add(
   ),
 );
 
+// ---------- encoded attacks: the same CyberSecEval attacks written out whole in each encoding (the message
+// is nothing but the encoded text, as in garak's encoding probes), against benign prompts written the same
+// way. The plain row is the reference: an encoding that loses nothing keeps its recall.
+const encodedBenign = benignAll.filter((_, i) => i % 4 === 0);
+const cyberEnTexts = E.cyberEn.map((r) => r.text);
+const encodedRows = [['plain', (t: string) => t] as const, ...Object.entries(ENCODERS)].map(
+  ([encoding, encode]) => ({
+    encoding,
+    ...metrics(
+      cyberEnTexts.map((t) => sDirect(encode(t))),
+      encodedBenign.map((t) => sDirect(encode(t))),
+    ),
+    keywordRecall: cyberEnTexts.filter((t) => keyword(encode(t))).length / cyberEnTexts.length,
+  }),
+);
+
 // ---------- PII on presidio-synth, per entity (overlap match)
 const MAP: Record<string, PiiEntity> = {
   EMAIL_ADDRESS: 'email',
@@ -391,6 +408,11 @@ for (const r of rows) {
     `${r.set} | ${r.detector} | ${r.m.n} | ${br(r.m.recall, b?.recall)} | ${br(r.m.fpr, b?.fpr)} | ${f(r.m.precision)} | ${f(r.m.f1)} | ${f(r.m.recallAt1Fpr)}`,
   );
 }
+console.log(
+  `\nEncoded attacks: CyberSecEval English attacks (n=${cyberEnTexts.length}) and benign prompts (n=${encodedBenign.length}) each written whole in one encoding (injection+jailbreak; keyword baseline in brackets)\n\nencoding | recall | FPR`,
+);
+for (const r of encodedRows)
+  console.log(`${r.encoding} | ${f(r.recall)} [${f(r.keywordRecall)}] | ${f(r.fpr)}`);
 console.log('\nMultilingual recall by language (without / with system prompt)');
 console.log(
   Object.entries(perLanguage)
@@ -434,6 +456,7 @@ writeFileSync(
       },
       commit,
       accuracy: rows,
+      encodedAttacks: encodedRows,
       multilingualByLanguage: perLanguage,
       pii: piiRows,
       latency,

@@ -1,5 +1,23 @@
 import { CodeUnits } from './codes.ts';
+import {
+  caesar,
+  decipher,
+  decipherPieces,
+  decodeBase32,
+  decodeBinary,
+  decodeBraille,
+  decodeMorse,
+  decodeNato,
+  decodePigLatin,
+  mayBeMorse,
+  mayBeNato,
+  mayBePigLatin,
+  rot13,
+  stopwordShare,
+} from './decoders.ts';
 import type { DecodedView, GuardContext, GuardInput, TextShape } from './types.ts';
+
+export { caesar, rot13 };
 
 // Normalisation runs once per check and is shared by every detector, so attackers cannot hide an
 // instruction from one detector with a trick that only another one undoes.
@@ -116,6 +134,7 @@ const BACKWARD_WORDS =
 
 // Accented Latin letters. Folded away only when the result reads as much more English (its stopwords):
 // "Ignóré áll prévíóús ínstrúctíóns" becomes English, French or Spanish text stays as it is.
+const BRAILLE = /[\u2801-\u28ff]/;
 const ACCENTED = /[\u00c0-\u00ff\u0100-\u024f]/;
 const ACCENTED_G = /[\u00c0-\u00ff\u0100-\u024f]/g;
 const ACCENT_MARKS = /[\u0300-\u036f]/g;
@@ -131,12 +150,6 @@ const LEET: Record<string, string> = {
   '@': 'a',
   $: 's',
 };
-const STOPWORDS = new Set(
-  'the and to of a you is in that it for this are with be on your what as not me my i all please can do'.split(
-    ' ',
-  ),
-);
-
 function printableRatio(s: string): number {
   if (s.length === 0) return 0;
   let ok = 0;
@@ -153,50 +166,6 @@ function looksLikeText(s: string): boolean {
   return s.length >= 4 && printableRatio(head) > 0.95 && /[\p{L}]{2,40}[\s,.:;!?][\p{L}]/u.test(head);
 }
 
-function stopwordShare(s: string): number {
-  const words = s.toLowerCase().match(/[a-z]+/g);
-  if (!words || words.length < 3) return 0;
-  let n = 0;
-  for (const w of words) if (STOPWORDS.has(w)) n++;
-  return n / words.length;
-}
-
-export function rot13(s: string): string {
-  return s.replace(/[a-zA-Z]/g, (c) => {
-    const base = c <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base + 13) % 26) + base);
-  });
-}
-
-/** Shifts every ASCII letter back by `shift` places (undoes a Caesar cipher). */
-export function caesar(s: string, shift: number): string {
-  return s.replace(/[a-zA-Z]/g, (c) => {
-    const base = c <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((c.charCodeAt(0) - base - shift + 26) % 26) + base);
-  });
-}
-
-/** The shift whose undoing makes the letter counts look most like English (chi-square), and its score. */
-function bestShift(letters: number): { shift: number; chi: number; chiAsIs: number } {
-  let best = 0;
-  let bestChi = Number.POSITIVE_INFINITY;
-  let chiAsIs = 0;
-  for (let shift = 0; shift < 26; shift++) {
-    let chi = 0;
-    for (let i = 0; i < 26; i++) {
-      const expected = (ENGLISH[i]! * letters) / 100;
-      const d = LETTERS[(i + shift) % 26]! - expected;
-      chi += (d * d) / expected;
-    }
-    if (shift === 0) chiAsIs = chi;
-    if (chi < bestChi) {
-      bestChi = chi;
-      best = shift;
-    }
-  }
-  return { shift: best, chi: bestChi, chiAsIs };
-}
-
 function decodeHex(seg: string): string {
   const hex = seg.replace(/\\x|[ :]/g, '');
   return Buffer.from(hex.length % 2 ? hex.slice(0, -1) : hex, 'hex').toString('utf8');
@@ -206,6 +175,10 @@ function decodeHex(seg: string): string {
 interface Shape extends TextShape {
   /** A run of 16 or more base64-alphabet characters that mixes upper and lower case. */
   mixedB64: boolean;
+  /** A run of 16 or more base64-alphabet characters with upper case and no lower case (base32). */
+  upperRun: boolean;
+  /** Code units outside ASCII. */
+  nonAscii: number;
   /** A run of 16 or more hex digits (separators allowed). */
   longHex: boolean;
   /** A digit or @/$ directly next to a letter (a leetspeak candidate). */
@@ -216,22 +189,6 @@ interface Shape extends TextShape {
   /** ASCII letters seen. */
   letters: number;
 }
-
-// Letter counts for the Caesar check: one buffer, because checks run one at a time.
-const LETTERS = new Uint32Array(26);
-
-function countLetters(text: string): void {
-  LETTERS.fill(0);
-  for (let i = 0; i < text.length; i++) {
-    const l = text.charCodeAt(i) | 32;
-    if (l >= 97 && l <= 122) LETTERS[l - 97]!++;
-  }
-}
-// English letter frequencies (per cent), for recognising a Caesar-shifted English text.
-const ENGLISH = [
-  8.17, 1.49, 2.78, 4.25, 12.7, 2.23, 2.02, 6.09, 6.97, 0.15, 0.77, 4.03, 2.41, 6.75, 7.51, 1.93, 0.1, 5.99,
-  6.33, 9.06, 2.76, 0.98, 2.36, 0.15, 1.97, 0.07,
-];
 
 // Character classes of shapeOf, for ASCII code units (everything above is in none). LEET_CHAR is the
 // bit above LETTER: one shift compares a character with the one before it.
@@ -280,6 +237,7 @@ const MIXED_B64 = 1;
 const RANDOM_RUN = 2;
 const LONG_HEX = 4;
 const TOKEN_RUN = 8;
+const UPPER_RUN = 16;
 
 // One pass over the character codes decides which decoders can possibly apply, so ordinary prose
 // (nearly all traffic) pays for a loop, not for five regular-expression scans. Table lookups and
@@ -302,6 +260,7 @@ function shapeOf(text: string): Shape {
   let common = 0;
   let rotated = 0;
   let digits = 0;
+  let nonAscii = 0;
   for (let i = 0; i < n; ) {
     const stop = Math.min(n, i + 255);
     let counts = 0;
@@ -309,6 +268,7 @@ function shapeOf(text: string): Shape {
       const c = codes[i]!;
       // (c - 128) >> 31 is all ones below 128 and 0 above: no branch on the script.
       const ascii = (c - 128) >> 31;
+      nonAscii += ascii + 1;
       const k = CLASS[c & 0x7f]! & ascii;
       counts += COUNT[c & 0x7f]! & ascii;
       // Run lengths: +1 inside a run, back to 0 outside (a hex separator keeps the hex run as it is).
@@ -320,7 +280,7 @@ function shapeOf(text: string): Shape {
         if ((runCase & (UPPER | LOWER)) === (UPPER | LOWER)) {
           found |= MIXED_B64;
           if (b64 >= 32 && runCase & DIGIT) found |= RANDOM_RUN;
-        }
+        } else if (runCase & UPPER) found |= UPPER_RUN;
       }
       hex = (hex + ((k >> 1) & 1)) & -(((k >> 1) | (k >> 2)) & 1);
       if (hex >= 16) found |= LONG_HEX;
@@ -337,6 +297,8 @@ function shapeOf(text: string): Shape {
   }
   return {
     mixedB64: (found & MIXED_B64) !== 0,
+    upperRun: (found & UPPER_RUN) !== 0,
+    nonAscii,
     longHex: (found & LONG_HEX) !== 0,
     leet: (leet & LEET_CHAR) !== 0,
     common,
@@ -373,7 +335,11 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
     }
   }
   if (shape.longHex) {
+    // Octets of 0s and 1s are hex digits too: read as binary first, and not again as hex.
+    const binary = decodeBinary(text);
+    for (const v of binary) add({ encoding: 'binary', ...v });
     for (const m of text.matchAll(HEX)) {
+      if (binary.some((b) => m.index < b.end && m.index + m[0].length > b.start)) continue;
       if (views.length >= MAX_VIEWS) break;
       const decoded = decodeHex(m[0]);
       if (looksLikeText(decoded))
@@ -405,22 +371,28 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
     const r = rot13(text);
     if (stopwordShare(r) >= base + 0.15) add({ encoding: 'rot13', text: r, start: 0, end: text.length });
   }
-  // Other Caesar shifts. English and the other Latin-script languages spend about a third of their letters
-  // on e, t, a and o; a shifted text spends far less. Only then are the 25 shifts tried, and a shift is
-  // kept only if it reads as English (its stopwords), so random tokens and foreign words stay as they are.
-  if (
-    shape.letters >= 24 &&
-    shape.common < 0.2 * shape.letters &&
-    !views.some((v) => v.encoding === 'rot13')
-  ) {
-    countLetters(text);
-    const { shift, chi, chiAsIs } = bestShift(shape.letters);
-    if (shift !== 0 && shift !== 13 && chi * 3 < chiAsIs) {
-      const decoded = caesar(text, shift);
-      if (stopwordShare(text) < 0.08 && stopwordShare(decoded) >= 0.15)
-        add({ encoding: 'caesar', text: decoded, start: 0, end: text.length });
-    }
+  // Other Caesar shifts and Atbash. English and the other Latin-script languages spend about a third of
+  // their letters on e, t, a and o; an enciphered text spends far less. Only then are the mappings tried
+  // (decoders.ts keeps one only if the result reads as English). A cipher confined to a quotation or the
+  // text after a colon hides behind the request's own English: when the whole text is short of e, t, a
+  // and o but not far enough, its pieces are tried one by one.
+  if (shape.letters >= 24 && shape.common < 0.3 * shape.letters) {
+    const rotated = views.some((v) => v.encoding === 'rot13');
+    const whole = shape.common < 0.2 * shape.letters ? decipher(text, rotated ? ['rot13'] : []) : undefined;
+    if (whole) add({ encoding: whole.cipher, text: whole.text, start: 0, end: text.length });
+    else if (!rotated)
+      for (const p of decipherPieces(text))
+        add({ encoding: p.cipher, text: p.text, start: p.start, end: p.end });
   }
+  if (mayBePigLatin(text)) {
+    const decoded = decodePigLatin(text);
+    if (decoded) add({ encoding: 'pig-latin', text: decoded, start: 0, end: text.length });
+  }
+  if (mayBeMorse(text)) for (const v of decodeMorse(text)) add({ encoding: 'morse', ...v });
+  if (shape.nonAscii > 0 && BRAILLE.test(text))
+    for (const v of decodeBraille(text)) add({ encoding: 'braille', ...v });
+  if (mayBeNato(text)) for (const v of decodeNato(text)) add({ encoding: 'nato', ...v });
+  if (shape.upperRun) for (const v of decodeBase32(text)) add({ encoding: 'base32', ...v });
   if (views.length < MAX_VIEWS && LATIN_MARK.test(text) && (text.match(LATIN_MARKS_G)?.length ?? 0) >= 3)
     add({ encoding: 'marks', text: text.replace(LATIN_MARKS_G, ''), start: 0, end: text.length });
   if (views.length < MAX_VIEWS && SPELLED.test(text))

@@ -74,7 +74,14 @@ export interface DecodedView {
     | 'marks'
     | 'accents'
     | 'spelled'
-    | 'reversed';
+    | 'reversed'
+    | 'atbash'
+    | 'pig-latin'
+    | 'morse'
+    | 'braille'
+    | 'nato'
+    | 'binary'
+    | 'base32';
   text: string;
   /** Where the encoded segment sits in the original text. */
   start: number;

@@ -2,6 +2,39 @@ import { type LinearModel, LinearScorer, scoreText, topWords } from '../linear.t
 import { model, type ModelId } from '../models.ts';
 import type { DetectorResult, GuardContext, GuardInput, StreamingDetector } from '../types.ts';
 
+// Encodings whose raw form means nothing to a model of words and character n-grams, and which it
+// misread: the attack sets' only runs of dots and dashes or of 0s and 1s are junk-token suffixes, so any
+// Morse or binary text scored 1.00 ("what does .... .. mean?" was blocked), and a benign prompt in hex
+// scored as an attack one time in three. The text is scored as a reader sees it, each encoded segment
+// replaced by what it says (the decoded views are scored on their own as well). Training on encoded
+// ordinary prompts instead cost recall on the evaluation sets (English 0.629 → 0.622, measured).
+const READ_BACK = new Set([
+  'base64',
+  'hex',
+  'base32',
+  'binary',
+  'morse',
+  'braille',
+  'nato',
+  'rot13',
+  'caesar',
+  'atbash',
+  'pig-latin',
+  'reversed',
+]);
+
+/** The normalised text with its encoded segments replaced by what they say. */
+function readBack(input: GuardInput): string {
+  let out = '';
+  let at = 0;
+  for (const v of input.decoded) {
+    if (!READ_BACK.has(v.encoding) || v.start < at) continue;
+    out += `${input.normalized.slice(at, v.start)} ${v.text} `;
+    at = v.end;
+  }
+  return at === 0 ? input.normalized : out + input.normalized.slice(at);
+}
+
 /** The model's score on the normalised text and on every decoded layer; the worst one wins. */
 export function modelScore(id: ModelId, input: GuardInput): { score: number; layer: string } {
   const key = `model:${id}`;
@@ -9,7 +42,7 @@ export function modelScore(id: ModelId, input: GuardInput): { score: number; lay
   const layerKey = `layer:${id}`;
   if (cached !== undefined) return { score: cached, layer: String(input.memo.get(layerKey) ?? 'text') };
   const m = model(id);
-  let best = scoreText(m, input.normalized);
+  let best = scoreText(m, readBack(input));
   let layer = 'text';
   for (const v of input.decoded) {
     const s = scoreText(m, v.text);
