@@ -35,6 +35,12 @@ function readBack(input: GuardInput): string {
   return at === 0 ? input.normalized : out + input.normalized.slice(at);
 }
 
+/** The text a model scored for `layer` (as modelScore reports it), for explanations. */
+export function layerText(input: GuardInput, layer: string): string {
+  if (layer === 'text') return readBack(input);
+  return input.decoded.find((v) => v.encoding === layer)?.text ?? input.normalized;
+}
+
 /** The model's score on the normalised text and on every decoded layer; the worst one wins. */
 export function modelScore(id: ModelId, input: GuardInput): { score: number; layer: string } {
   const key = `model:${id}`;

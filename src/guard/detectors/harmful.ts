@@ -1,6 +1,6 @@
 import { model } from '../models.ts';
 import type { Detector } from '../types.ts';
-import { calibrate, explainModel, modelScore, streamModel } from './classify.ts';
+import { calibrate, explainModel, layerText, modelScore, streamModel } from './classify.ts';
 
 /** Requests for clearly harmful content (weapons, malware, abuse), trained with XSTest hard negatives. */
 export const harmfulDetector: Detector = {
@@ -9,7 +9,7 @@ export const harmfulDetector: Detector = {
     const m = model('harmful');
     const { score: p, layer } = modelScore('harmful', input);
     const score = calibrate(p, m.threshold);
-    const why = score >= 0.5 ? explainModel(m, input.normalized) : '';
+    const why = score >= 0.5 ? explainModel(m, layerText(input, layer)) : '';
     return {
       score,
       spans: [],

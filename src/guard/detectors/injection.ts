@@ -1,7 +1,7 @@
 import { scoreText as scoreTextCached } from '../linear.ts';
 import { model } from '../models.ts';
 import type { Detector, DetectorResult, GuardInput, Span, StreamingDetector } from '../types.ts';
-import { calibrate, documentSegments, explainModel, modelScore, streamModel } from './classify.ts';
+import { calibrate, documentSegments, explainModel, layerText, modelScore, streamModel } from './classify.ts';
 import {
   CONTENT_RULES,
   EMBEDDED_MULTILINGUAL_RULES,
@@ -134,7 +134,7 @@ export const injectionDetector: Detector = {
       rules.labels.push('repeated-tokens');
     }
     scanComments(input, rules, 'injection');
-    return combine(p, model('injection').threshold, layer, rules, input.normalized);
+    return combine(p, model('injection').threshold, layer, rules, layerText(input, layer));
   },
   stream: (ctx) => streamModel('injection', 'injection', ctx),
 };
@@ -152,7 +152,7 @@ export const jailbreakDetector: Detector = {
       return { score: 0, spans: [], explanation: 'short text without jailbreak markers (see injection)' };
     }
     const { score: p, layer } = modelScore('injection', input);
-    return combine(p, model('injection').threshold, layer, rules, input.normalized);
+    return combine(p, model('injection').threshold, layer, rules, layerText(input, layer));
   },
 };
 
