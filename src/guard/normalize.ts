@@ -15,6 +15,7 @@ import {
   rot13,
   stopwordShare,
 } from './decoders.ts';
+import { foldLetterforms, joinSymbolSpelled, mayBeUpsideDown, unrotate } from './letterforms.ts';
 import type { DecodedView, GuardContext, GuardInput, TextShape } from './types.ts';
 
 export { caesar, rot13 };
@@ -413,6 +414,12 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
     if (stopwordShare(folded) >= stopwordShare(text) + 0.15)
       add({ encoding: 'accents', text: folded, start: 0, end: text.length });
   }
+  if (shape.nonAscii > 0) {
+    if (mayBeUpsideDown(text))
+      add({ encoding: 'upside-down', text: unrotate(text), start: 0, end: text.length });
+    const joined = joinSymbolSpelled(text);
+    if (joined !== undefined) add({ encoding: 'symbol-spelled', text: joined, start: 0, end: text.length });
+  }
   if (views.length < MAX_VIEWS && backwards(text)) {
     // By code point, so that a pair of surrogates stays one character.
     add({ encoding: 'reversed', text: Array.from(text).reverse().join(''), start: 0, end: text.length });
@@ -463,6 +470,11 @@ export function normalizeText(text: string): { normalized: string; signals: stri
       return mapped;
     });
     if (changed) signals.push('homoglyphs');
+  }
+  const folded = foldLetterforms(s);
+  if (folded !== undefined) {
+    s = folded;
+    signals.push('fancy-letters');
   }
   return { normalized: s, signals, tags };
 }

@@ -81,7 +81,9 @@ export interface DecodedView {
     | 'braille'
     | 'nato'
     | 'binary'
-    | 'base32';
+    | 'base32'
+    | 'upside-down'
+    | 'symbol-spelled';
   text: string;
   /** Where the encoded segment sits in the original text. */
   start: number;
