@@ -9,6 +9,7 @@ import {
   decodeBase32,
   decodeBinary,
   decodeBraille,
+  decodeCharCodes,
   decodeMorse,
   decodeNato,
   decodePigLatin,
@@ -102,6 +103,27 @@ describe('guard decoders', () => {
     assert.equal(decodeBinary(toBinary('Hi there').replace(/ /g, ''))[0]?.text, 'Hi there');
     assert.deepEqual(decodeBinary('mask 11111111 00000000 11111111 00000000 10000001'), []);
     assert.deepEqual(decodeBinary('flags 10101010'), []);
+  });
+
+  it('reads character codes: decimal, octal, \\u escapes, HTML entities, quoted-printable and A1Z26', () => {
+    const read = (t: string) =>
+      decodeCharCodes(t, (t.match(/\d/g) ?? []).length).map((v) => [v.encoding, v.text]);
+    assert.deepEqual(read('72 101 108 108 111 44 32 119 111 114 108 100'), [['char-codes', 'Hello, world']]);
+    assert.deepEqual(read('110 145 154 154 157 54 40 167 157 162 154 144'), [['char-codes', 'Hello, world']]);
+    assert.deepEqual(read('say \\u0048\\u0069\\u0020\\u0079\\u006f\\u0075 now'), [['escapes', 'Hi you']]);
+    assert.deepEqual(read('&#72;&#105;&#x20;&#x79;&#x6f;&#x75;'), [['escapes', 'Hi you']]);
+    assert.deepEqual(read('=48=65=6C=6C=6F=20=77=6F=72=6C=64'), [['quoted-printable', 'Hello world']]);
+    assert.deepEqual(read('8-5-12-12-15 23-15-18-12-4 1-7-1-9-14'), [['a1z26', 'hello world again']]);
+  });
+
+  it('reads no character codes in measurements, dates, phone numbers or code', () => {
+    for (const t of [
+      'The readings were 12 45 78 23 56 89 34 67 90 12 45 78 33 21 54 76 88 92',
+      'Invoices 2024-01-15, 2024-02-15 and 2024-03-15 are due; call 555-123-4567 or 555-987-6543.',
+      'x = 10; y = 20; z = x + y; if (z == 30) { print("ok") }',
+      'Scores: 100, 98, 87, 92, 77, 65, 88, 91 and 73 out of 100 for the class of 2023.',
+    ])
+      assert.deepEqual(decodeCharCodes(t, (t.match(/\d/g) ?? []).length), [], t);
   });
 
   it('deciphers Caesar shifts, ROT13 and Atbash of English, and leaves other languages and tokens alone', () => {

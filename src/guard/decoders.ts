@@ -31,7 +31,7 @@ export function stopwordShare(s: string): number {
 
 /** Letters (two or more) followed by a separator and another letter: the text has words, not noise. */
 function hasWords(s: string): boolean {
-  return /[\p{L}]{2,40}[\s,.:;!?][\p{L}]/u.test(s);
+  return /[\p{L}]{2,40}[\s,.:;!?]{1,3}[\p{L}]/u.test(s);
 }
 
 /**
@@ -251,6 +251,79 @@ export function decodeBase32(text: string): DecodedSegment[] {
     if (!decoded || !readable(decoded)) continue;
     out.push({ text: decoded, start: m.index, end: m.index + m[0].length });
   }
+  return out;
+}
+
+// ---------- character codes: decimal or octal numbers, \u escapes, HTML numeric entities, quoted-printable, A1Z26
+
+// Eight or more numbers of 2–3 digits separated by spaces or commas: each character's code.
+const CODE_RUN = /(?<![\d.])(?:\d{2,3}[ ,;]+){7,}\d{2,3}(?![\d.])/g;
+const ESCAPE_RUN = /(?:\\u[0-9a-fA-F]{4}|\\u\{[0-9a-fA-F]{1,6}\}|&#x[0-9a-fA-F]{1,6};|&#\d{1,7};){4,}/g;
+const QP_RUN = /(?:=[0-9A-F]{2}){6,}/g;
+// Words of letter numbers joined by dashes (9-7-14-15-18-5 = "ignore"), three words or more.
+const A1Z26_WORD = '(?:2[0-6]|1\\d|[1-9])(?:-(?:2[0-6]|1\\d|[1-9]))+';
+const A1Z26_RUN = new RegExp(`(?<![\\d-])${A1Z26_WORD}(?:[ ,/]+${A1Z26_WORD}){2,}(?![\\d-])`, 'g');
+
+function fromCodes(codes: number[]): string | undefined {
+  if (
+    codes.some((c) => !((c >= 32 && c < 127) || c === 9 || c === 10 || c === 13 || c >= 160) || c > 0x10ffff)
+  )
+    return undefined;
+  return String.fromCodePoint(...codes);
+}
+
+/**
+ * Character codes read back; each segment says which form it was in. `digits` (the text's count of
+ * ASCII digits, from the shape pass) gates the number forms; the escapes need their marker.
+ */
+export function decodeCharCodes(
+  text: string,
+  digits: number,
+): (DecodedSegment & { encoding: 'char-codes' | 'escapes' | 'quoted-printable' | 'a1z26' })[] {
+  const out: (DecodedSegment & { encoding: 'char-codes' | 'escapes' | 'quoted-printable' | 'a1z26' })[] = [];
+  const s = text.slice(0, MAX_SEGMENT);
+  if (digits >= 16) {
+    for (const m of s.matchAll(CODE_RUN)) {
+      if (out.length >= MAX_SEGMENTS) break;
+      const numbers = m[0].match(/\d+/g)!;
+      // Decimal first; octal when every number is octal and decimal does not read.
+      let decoded = fromCodes(numbers.map(Number));
+      if ((!decoded || !hasWords(decoded)) && numbers.every((n) => /^[0-7]+$/.test(n)))
+        decoded = fromCodes(numbers.map((n) => Number.parseInt(n, 8)));
+      if (decoded && hasWords(decoded))
+        out.push({ encoding: 'char-codes', text: decoded, start: m.index, end: m.index + m[0].length });
+    }
+    for (const m of s.matchAll(A1Z26_RUN)) {
+      if (out.length >= MAX_SEGMENTS) break;
+      const decoded = m[0]
+        .split(/[ ,/]+/)
+        .map((w) =>
+          w
+            .split('-')
+            .map((n) => String.fromCharCode(96 + Number(n)))
+            .join(''),
+        )
+        .join(' ');
+      out.push({ encoding: 'a1z26', text: decoded, start: m.index, end: m.index + m[0].length });
+    }
+  }
+  if (s.includes('\\u') || s.includes('&#'))
+    for (const m of s.matchAll(ESCAPE_RUN)) {
+      if (out.length >= MAX_SEGMENTS) break;
+      const codes = [...m[0].matchAll(/\\u\{?([0-9a-fA-F]+)\}?|&#x([0-9a-fA-F]+);|&#(\d+);/g)].map((c) =>
+        c[3] !== undefined ? Number(c[3]) : Number.parseInt(c[1] ?? c[2]!, 16),
+      );
+      const decoded = fromCodes(codes);
+      if (decoded && /\p{L}/u.test(decoded))
+        out.push({ encoding: 'escapes', text: decoded, start: m.index, end: m.index + m[0].length });
+    }
+  if (s.includes('='))
+    for (const m of s.matchAll(QP_RUN)) {
+      if (out.length >= MAX_SEGMENTS) break;
+      const decoded = Buffer.from(m[0].replace(/=/g, ''), 'hex').toString('utf8');
+      if (readable(decoded))
+        out.push({ encoding: 'quoted-printable', text: decoded, start: m.index, end: m.index + m[0].length });
+    }
   return out;
 }
 

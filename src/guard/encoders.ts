@@ -142,6 +142,18 @@ export const ENCODERS: Record<string, (s: string) => string> = {
   braille: toBraille,
   nato: toNato,
   reversed: (s) => [...s].reverse().join(''),
+  'char-codes': (s) => Array.from(s, (c) => c.codePointAt(0)).join(' '),
+  escapes: (s) => Array.from(s, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).join(''),
+  'html-entities': (s) => Array.from(s, (c) => `&#${c.codePointAt(0)};`).join(''),
+  'quoted-printable': (s) =>
+    [...Buffer.from(s, 'utf8')].map((b) => `=${b.toString(16).toUpperCase().padStart(2, '0')}`).join(''),
+  a1z26: (s) =>
+    s
+      .toLowerCase()
+      .split(/\s+/)
+      .map((w) => Array.from(w.replace(/[^a-z]/g, ''), (c) => c.charCodeAt(0) - 96).join('-'))
+      .filter(Boolean)
+      .join(' '),
   spelled: (s) =>
     s
       .split(/\s+/)

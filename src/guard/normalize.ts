@@ -6,6 +6,7 @@ import {
   decodeBase32,
   decodeBinary,
   decodeBraille,
+  decodeCharCodes,
   decodeMorse,
   decodeNato,
   decodePigLatin,
@@ -389,6 +390,7 @@ function decode(text: string): { views: DecodedView[]; shape: TextShape } {
     const decoded = decodePigLatin(text);
     if (decoded) add({ encoding: 'pig-latin', text: decoded, start: 0, end: text.length });
   }
+  for (const v of decodeCharCodes(text, shape.digits)) add(v);
   if (mayBeMorse(text)) for (const v of decodeMorse(text)) add({ encoding: 'morse', ...v });
   if (shape.nonAscii > 0 && BRAILLE.test(text))
     for (const v of decodeBraille(text)) add({ encoding: 'braille', ...v });

@@ -83,7 +83,11 @@ export interface DecodedView {
     | 'binary'
     | 'base32'
     | 'upside-down'
-    | 'symbol-spelled';
+    | 'symbol-spelled'
+    | 'char-codes'
+    | 'escapes'
+    | 'quoted-printable'
+    | 'a1z26';
   text: string;
   /** Where the encoded segment sits in the original text. */
   start: number;

@@ -21,6 +21,11 @@ const READ_BACK = new Set([
   'atbash',
   'pig-latin',
   'reversed',
+  'upside-down',
+  'char-codes',
+  'escapes',
+  'quoted-printable',
+  'a1z26',
 ]);
 
 /** The normalised text with its encoded segments replaced by what they say. */
