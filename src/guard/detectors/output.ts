@@ -136,7 +136,8 @@ export interface ExfilOptions {
 
 function hostOf(url: string): string | undefined {
   try {
-    return new URL(url).hostname.toLowerCase();
+    // A protocol-relative URL ("//host/path") loads from that host in a browser, as https would.
+    return new URL(url.startsWith('//') ? `https:${url}` : url).hostname.toLowerCase();
   } catch {
     return undefined;
   }
