@@ -411,6 +411,21 @@ describe('PII detector', () => {
     }
   });
 
+  it('finds e-mail addresses written out, and nine-digit SSNs only after the words that name them', () => {
+    for (const t of [
+      'john.smith [at] example [dot] com',
+      'john.smith(at)example(dot)com',
+      'john.smith (AT) mail.example.org',
+      'john dot smith at example dot com',
+    ])
+      assert.deepEqual(found(`Write to ${t} today`), [['email', t]], t);
+    const formats = (t: string) => found(t).filter(([l]) => l !== 'person' && l !== 'location');
+    assert.deepEqual(formats('We meet at noon dot thirty at the cafe'), []);
+    assert.deepEqual(formats('Ask for Sam (at the front desk) about parking.'), []);
+    assert.deepEqual(found('My SSN is 123456789.'), [['us-ssn', '123456789']]);
+    assert.deepEqual(found('Order 123456789 shipped; SSN: 000456789 is invalid'), []);
+  });
+
   it('finds phone numbers libphonenumber cannot place when the words around them say so', () => {
     assert.deepEqual(found('Please have the manager call me at 0494 92 82 32 today'), [
       ['phone', '0494 92 82 32'],
@@ -480,6 +495,8 @@ describe('PII and secrets on the shape of the text', () => {
     'DE89 3704 0044 0532 0130 00',
     'born on 12/05/1984',
     '192.168.1.20',
+    'jo [at] example [dot] com',
+    'SSN 123456789',
     'plain words',
   );
   const texts = fc

@@ -49,8 +49,27 @@ export function ibanValid(iban: string): boolean {
 }
 
 function ssnValid(s: string): boolean {
-  const [a, b, c] = s.split(/[- ]/);
-  return a !== '000' && a !== '666' && a![0] !== '9' && b !== '00' && c !== '0000';
+  const d = s.replace(/\D/g, '');
+  const [a, b, c] = [d.slice(0, 3), d.slice(3, 5), d.slice(5)];
+  return d.length === 9 && a !== '000' && a !== '666' && a[0] !== '9' && b !== '00' && c !== '0000';
+}
+
+// An address written out to dodge scrapers and filters: "john.smith [at] example [dot] com",
+// "john(at)example(dot)com", "john dot smith at example dot com".
+const AT = String.raw`(?:\s*[\[({]\s*at\s*[\])}]\s*|\s+at\s+)`;
+const DOT = String.raw`(?:\s*[\[({]\s*dot\s*[\])}]\s*|\s+dot\s+)`;
+const WRITTEN_EMAIL = new RegExp(
+  String.raw`(?<![\w.%+-])[A-Za-z0-9._%+-]{1,64}(?:${DOT}[A-Za-z0-9_%+-]{1,64}){0,3}${AT}[A-Za-z0-9-]{1,63}(?:(?:${DOT}|\.)[A-Za-z0-9-]{1,63}){0,3}(?:${DOT}|\.)[A-Za-z]{2,12}(?![\w-])`,
+  'gi',
+);
+// Where "at" and "dot" are plain words, only a known top-level domain makes it an address ("meet at noon
+// dot com" is not one).
+const COMMON_TLD =
+  /(?:com|org|net|edu|gov|mil|int|io|co|uk|us|de|fr|es|it|nl|ch|ca|au|in|jp|cn|br|ru|eu|info|biz|me|ai|dev|app)$/i;
+
+function writtenEmailValid(m: string): boolean {
+  if (/[[({]\s*at\s*[\])}]/i.test(m)) return true;
+  return /\s+at\s+/i.test(m) && /\s+dot\s+/i.test(m) && COMMON_TLD.test(m);
 }
 
 function ipv4Valid(s: string): boolean {
@@ -91,8 +110,29 @@ const MATCHERS: Matcher[] = [
     valid: (m) => ibanValid(m),
   },
   {
+    entity: 'email',
+    gate: (t) =>
+      t.includes(' dot ') ||
+      t.includes('(at') ||
+      t.includes('[at') ||
+      t.includes('{at') ||
+      t.includes('( at') ||
+      t.includes('[ at') ||
+      t.includes('(AT') ||
+      t.includes('[AT'),
+    pattern: WRITTEN_EMAIL,
+    valid: writtenEmailValid,
+  },
+  {
     entity: 'us-ssn',
     pattern: /\b\d{3}[- ]\d{2}[- ]\d{4}\b/g,
+    valid: ssnValid,
+    shapeGate: (s) => s.digits >= 9,
+  },
+  {
+    // Nine digits in a row are an SSN only when the words before them say so.
+    entity: 'us-ssn',
+    pattern: /\b(?:ssn|social security(?: number| no\.?)?|ss#)\s*(?:is|:|#|number|no\.?)?\s*(\d{9})\b/gi,
     valid: ssnValid,
     shapeGate: (s) => s.digits >= 9,
   },
@@ -208,8 +248,9 @@ export function findPii(text: string, options: PiiOptions = {}, shape?: TextShap
       continue;
     m.pattern.lastIndex = 0;
     for (const hit of text.matchAll(m.pattern)) {
-      const value = m.entity === 'date-of-birth' ? hit[1]! : hit[0];
-      const start = m.entity === 'date-of-birth' ? hit.index + hit[0].lastIndexOf(value) : hit.index;
+      // A pattern with a group (context words, then the value) reports the group.
+      const value = hit[1] ?? hit[0];
+      const start = hit[1] !== undefined ? hit.index + hit[0].lastIndexOf(value) : hit.index;
       const end = start + value.length;
       if (m.valid && !m.valid(value, text, start)) continue;
       if (taken(start, end)) continue;
