@@ -6,8 +6,8 @@ import type { DetectorResult, GuardContext, GuardInput, StreamingDetector } from
 // misread: the attack sets' only runs of dots and dashes or of 0s and 1s are junk-token suffixes, so any
 // Morse or binary text scored 1.00 ("what does .... .. mean?" was blocked), and a benign prompt in hex
 // scored as an attack one time in three. The text is scored as a reader sees it, each encoded segment
-// replaced by what it says (the decoded views are scored on their own as well). Training on encoded
-// ordinary prompts instead cost recall on the evaluation sets (English 0.629 → 0.622, measured).
+// replaced by what it says (the decoded views are scored on their own as well). Retraining on encoded
+// ordinary prompts instead moved every model and lowered multilingual recall (0.514 → 0.503, measured).
 const READ_BACK = new Set([
   'base64',
   'hex',
