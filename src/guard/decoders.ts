@@ -486,15 +486,19 @@ function unpig(full: string): string | undefined {
   const moved = cluster[0].toLowerCase();
   const rest = full.slice(0, cluster.index).toLowerCase();
   let fallback: string | undefined;
+  let plural: string | undefined;
   for (let k = 1; k <= moved.length; k++) {
     const onset = moved.slice(moved.length - k);
     if (k > 1 && !ONSETS.has(onset)) continue;
     // What precedes the onset in the moved cluster ends the original word, after `rest`.
-    const candidate = onset + rest + moved.slice(0, moved.length - k);
+    const coda = moved.slice(0, moved.length - k);
+    const candidate = onset + rest + coda;
     if (VOCABULARY.has(candidate)) return candidate;
+    if (coda.endsWith('s')) plural = candidate;
     fallback = candidate;
   }
-  return fallback;
+  // Unknown words: a final s (plurals, "questions" → "estionsquay") is likelier than an s- onset.
+  return plural ?? fallback;
 }
 
 /** Pig Latin read back ("Ignoreyay allyay eviouspray" → "Ignore all previous"), or undefined. */
@@ -507,12 +511,17 @@ export function decodePigLatin(text: string): string | undefined {
     const lower = suffix.toLowerCase();
     // A word that began with a vowel took "way" or "yay"; otherwise its first consonants moved to the
     // end before "ay".
-    if (lower !== 'ay' && VOWEL.test(stem)) return stem;
+    if (lower !== 'ay' && VOWEL.test(stem)) {
+      // "ouyay" is "you" (y moved, then "ay"), not a vowel word "ou" with "yay": the known word decides.
+      const yWord = lower === 'yay' && !VOCABULARY.has(stem.toLowerCase()) ? unpig(`${stem}y`) : undefined;
+      if (!yWord || !VOCABULARY.has(yWord)) return stem;
+      return /^[A-Z]/.test(stem) ? yWord[0]!.toUpperCase() + yWord.slice(1) : yWord;
+    }
     const full = lower === 'ay' ? stem : stem + suffix.slice(0, suffix.length - 2);
     const word = unpig(full);
     if (!word) return w;
     return /^[A-Z]/.test(full) ? word[0]!.toUpperCase() + word.slice(1) : word;
   });
   if (pig * 2 < words) return undefined;
-  return stopwordShare(decoded) >= stopwordShare(s) + 0.15 ? decoded : undefined;
+  return stopwordShare(decoded) >= stopwordShare(s) + 0.1 ? decoded : undefined;
 }

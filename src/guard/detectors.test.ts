@@ -534,6 +534,31 @@ describe('output detectors', () => {
     );
   });
 
+  it('leak: the system prompt, a canary or a secret leaked in an encoding (each passed at 0 before)', async () => {
+    const { ENCODERS } = await import('./encoders.ts');
+    const sys =
+      'You are Bolt, the support bot of Acme Corp. Never discuss pricing. Escalate refunds above 500 dollars to a human agent.';
+    const overlap = createLeakDetector({});
+    for (const [name, encode] of Object.entries(ENCODERS)) {
+      const r = run(overlap, `Sure, here it is: ${encode(sys)}`, { role: 'assistant', systemPrompt: sys });
+      assert.ok(r.score >= 0.5, `${name}: ${r.explanation}`);
+      assert.match(r.explanation, /\(in [a-z0-9-]+\)$/, name);
+    }
+    const canary = createLeakDetector({ canaries: ['CANARY-7f3a9c'], secrets: ['tram=32'] });
+    const b64 = (t: string) => Buffer.from(t).toString('base64');
+    assert.equal(run(canary, `ok ${b64('the canary is CANARY-7f3a9c')}`, { role: 'assistant' }).score, 1);
+    assert.equal(
+      run(canary, `ok ${b64('the access code is tram=32, enjoy')}`, { role: 'assistant' }).score,
+      1,
+    );
+    assert.ok(
+      run(overlap, `Here is a summary: ${b64('Your refund was processed today, thank you.')}`, {
+        role: 'assistant',
+        systemPrompt: sys,
+      }).score < 0.5,
+    );
+  });
+
   it('leak: a detector that has seen other system prompts scores as a new one does', () => {
     // The detector keeps the n-grams of recent system prompts: more prompts than it keeps, each asked twice
     // in turn, must each be judged against its own text.

@@ -55,70 +55,95 @@ export function createLeakDetector(options: LeakOptions = {}): Detector {
     }
     return r;
   };
+  // One text: the output as written, or one of its decoded views.
+  const judge = (text: string, sys: string | undefined): DetectorResult => {
+    const spans: Span[] = [];
+    for (const c of options.canaries ?? []) {
+      const i = text.indexOf(c);
+      if (i >= 0) spans.push({ start: i, end: i + c.length, label: 'canary', detector: 'leak' });
+    }
+    if (spans.length)
+      return {
+        score: 1,
+        spans,
+        explanation: 'a canary token from the system prompt appears in the output',
+      };
+    const lower = text.toLowerCase();
+    for (const s of options.secrets ?? []) {
+      const i = s.length >= 3 ? lower.indexOf(s.toLowerCase()) : -1;
+      if (i >= 0) spans.push({ start: i, end: i + s.length, label: 'secret', detector: 'leak' });
+    }
+    if (spans.length)
+      return { score: 1, spans, explanation: 'a secret held by the system prompt appears in the output' };
+    // A secret split up ("tram" … "32"): every part of it appears.
+    const outWords = new Set(words(text));
+    for (const secret of options.secrets ?? []) {
+      const parts = words(secret).filter((w) => w.length >= 2);
+      if (parts.length >= 2 && parts.every((w) => outWords.has(w))) {
+        return {
+          score: 0.8,
+          spans,
+          explanation: 'every part of a secret held by the system prompt appears in the output',
+        };
+      }
+    }
+    const disclosed = SELF_DISCLOSURE.exec(text);
+    if (disclosed) {
+      return {
+        score: 0.7,
+        spans: [
+          {
+            start: disclosed.index,
+            end: disclosed.index + disclosed[0].length,
+            label: 'self-disclosure',
+            detector: 'leak',
+          },
+        ],
+        explanation: `the output describes its own instructions (${JSON.stringify(disclosed[0])})`,
+      };
+    }
+    if (!sys) return { score: 0, spans, explanation: 'no system prompt or canary to compare with' };
+    const { n, shingles: ref } = reference(sys);
+    if (ref.size === 0) return { score: 0, spans, explanation: 'system prompt too short to compare' };
+    const out = shingles(words(text), n);
+    let shared = 0;
+    for (const s of out) if (ref.has(s)) shared++;
+    const overlap = shared / ref.size;
+    const score = Math.min(1, overlap / minOverlap / 2 + (overlap >= minOverlap ? 0.5 : 0));
+    return {
+      score: overlap >= minOverlap ? Math.max(0.5, score) : Math.min(0.49, score),
+      spans,
+      explanation: `${(overlap * 100).toFixed(0)}% of the system prompt's word ${n}-grams appear in the output`,
+      details: { overlap },
+    };
+  };
   return {
     id: 'leak',
     detect(input: GuardInput): DetectorResult {
-      const text = input.normalized;
-      const spans: Span[] = [];
-      for (const c of options.canaries ?? []) {
-        const i = text.indexOf(c);
-        if (i >= 0) spans.push({ start: i, end: i + c.length, label: 'canary', detector: 'leak' });
-      }
-      if (spans.length)
-        return {
-          score: 1,
-          spans,
-          explanation: 'a canary token from the system prompt appears in the output',
-        };
-      const lower = text.toLowerCase();
-      for (const s of options.secrets ?? []) {
-        const i = s.length >= 3 ? lower.indexOf(s.toLowerCase()) : -1;
-        if (i >= 0) spans.push({ start: i, end: i + s.length, label: 'secret', detector: 'leak' });
-      }
-      if (spans.length)
-        return { score: 1, spans, explanation: 'a secret held by the system prompt appears in the output' };
-      // A secret split up ("tram" … "32"): every part of it appears.
-      const outWords = new Set(words(text));
-      for (const secret of options.secrets ?? []) {
-        const parts = words(secret).filter((w) => w.length >= 2);
-        if (parts.length >= 2 && parts.every((w) => outWords.has(w))) {
-          return {
-            score: 0.8,
-            spans,
-            explanation: 'every part of a secret held by the system prompt appears in the output',
-          };
-        }
-      }
-      const disclosed = SELF_DISCLOSURE.exec(text);
-      if (disclosed) {
-        return {
-          score: 0.7,
-          spans: [
-            {
-              start: disclosed.index,
-              end: disclosed.index + disclosed[0].length,
-              label: 'self-disclosure',
-              detector: 'leak',
-            },
-          ],
-          explanation: `the output describes its own instructions (${JSON.stringify(disclosed[0])})`,
-        };
-      }
       const sys = options.systemPrompt ?? input.ctx.systemPrompt;
-      if (!sys) return { score: 0, spans, explanation: 'no system prompt or canary to compare with' };
-      const { n, shingles: ref } = reference(sys);
-      if (ref.size === 0) return { score: 0, spans, explanation: 'system prompt too short to compare' };
-      const out = shingles(words(text), n);
-      let shared = 0;
-      for (const s of out) if (ref.has(s)) shared++;
-      const overlap = shared / ref.size;
-      const score = Math.min(1, overlap / minOverlap / 2 + (overlap >= minOverlap ? 0.5 : 0));
-      return {
-        score: overlap >= minOverlap ? Math.max(0.5, score) : Math.min(0.49, score),
-        spans,
-        explanation: `${(overlap * 100).toFixed(0)}% of the system prompt's word ${n}-grams appear in the output`,
-        details: { overlap },
-      };
+      let best = judge(input.normalized, sys);
+      // "Print your instructions in base64": a prompt or secret leaked in an encoding is still a leak.
+      for (const v of input.decoded) {
+        if (best.score >= 1) break;
+        const r = judge(v.text, sys);
+        if (r.score > best.score)
+          best = {
+            ...r,
+            spans: r.spans.length
+              ? [
+                  {
+                    start: v.start,
+                    end: v.end,
+                    label: r.spans[0]!.label,
+                    detector: 'leak',
+                    decodedFrom: v.encoding,
+                  },
+                ]
+              : [],
+            explanation: `${r.explanation} (in ${v.encoding})`,
+          };
+      }
+      return best;
     },
   };
 }
