@@ -95,6 +95,44 @@ function requireShape(endpoint: Call['endpoint'], body: Record<string, unknown>)
     throw new ValidationError('input', 'expected a string or an array');
 }
 
+/**
+ * Input a policy cannot read, refused when a route has one (fail closed): token-id prompts
+ * (`prompt: [1212, 318]`, which the upstream decodes to text the guard never sees), and message content
+ * that is neither text nor a content-part array. Part types other than text (images, audio, files) are
+ * the upstream's to judge.
+ */
+function requireReadable(endpoint: Call['endpoint'], body: Record<string, unknown>): void {
+  const field = endpoint === '/completions' ? 'prompt' : endpoint === '/embeddings' ? 'input' : undefined;
+  if (field) {
+    const raw = body[field];
+    if (Array.isArray(raw))
+      raw.forEach((x, i) => {
+        if (typeof x !== 'string')
+          throw new ValidationError(
+            `${field}[${i}]`,
+            'token-id input cannot be checked by the route policy; send text',
+          );
+      });
+    return;
+  }
+  (body.messages as { content?: unknown }[]).forEach((m, i) => {
+    const content = m.content;
+    if (content === undefined || content === null || typeof content === 'string') return;
+    if (!Array.isArray(content))
+      throw new ValidationError(`messages[${i}].content`, 'expected a string or an array of content parts');
+    content.forEach((p, j) => {
+      const part = p as { type?: unknown; text?: unknown } | null;
+      if (!part || typeof part !== 'object')
+        throw new ValidationError(`messages[${i}].content[${j}]`, 'expected a content part object');
+      if (
+        (part.type === 'text' || part.type === 'input_text' || 'text' in part) &&
+        typeof part.text !== 'string'
+      )
+        throw new ValidationError(`messages[${i}].content[${j}].text`, 'expected a string');
+    });
+  });
+}
+
 export async function handleOpenAi(c: Call): Promise<unknown> {
   const { req, reply, st, rt, shared, endpoint } = c;
   if (endpoint === '/models') {
@@ -119,6 +157,7 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
   let forward = (req as unknown as { rawBody: string }).rawBody;
   const guard = rt.guard?.();
   const shadow = rt.config.shadow;
+  if (guard) requireReadable(endpoint, body);
 
   // The conversation as the guard sees it: each message with its role (tool output is third-party text).
   const field =
