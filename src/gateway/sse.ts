@@ -53,6 +53,22 @@ export function chunkText(payload: unknown): string {
   return typeof t === 'string' ? t : '';
 }
 
+/** The tool-call arguments a chat chunk adds (`choices[0].delta.tool_calls[*].function.arguments`). */
+export function chunkToolArguments(payload: unknown): string {
+  const delta = (payload as { choices?: { delta?: { tool_calls?: unknown; function_call?: unknown } }[] })
+    ?.choices?.[0]?.delta;
+  if (!delta) return '';
+  let out = '';
+  if (Array.isArray(delta.tool_calls))
+    for (const t of delta.tool_calls) {
+      const a = (t as { function?: { arguments?: unknown } } | null)?.function?.arguments;
+      if (typeof a === 'string') out += a;
+    }
+  const legacy = (delta.function_call as { arguments?: unknown } | undefined)?.arguments;
+  if (typeof legacy === 'string') out += legacy;
+  return out;
+}
+
 /** Rewrites a chunk's text (used to redact held-back chunks before they are sent). */
 export function withChunkText(payload: Record<string, unknown>, text: string): Record<string, unknown> {
   const choices = (payload.choices as Record<string, unknown>[] | undefined)?.map((c, i) => {
