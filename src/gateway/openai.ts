@@ -180,14 +180,27 @@ export async function handleOpenAi(c: Call): Promise<unknown> {
 
   if (guard) {
     const ctx = { requestId: st.requestId };
+    // Tool descriptions often come from third parties (MCP servers, plug-ins) and the model reads them
+    // as instructions: they are judged as tool content, after the messages ("tool poisoning").
+    const tools = endpoint === '/chat/completions' ? toolDescriptions(body) : [];
+    const judged: ChatMessage[] = tools.length
+      ? [...items, ...tools.map((t) => ({ role: 'tool' as const, content: t.text }))]
+      : items;
     const d = await guardedAsync(c, () =>
       shared.pool &&
       rt.pooled !== undefined &&
-      items.reduce((n, m) => n + m.content.length, 0) >= shared.pool.minChars
-        ? shared.pool.checkInput(rt.pooled, items, ctx)
-        : guard.checkInputAsync(items, ctx),
+      judged.reduce((n, m) => n + m.content.length, 0) >= shared.pool.minChars
+        ? shared.pool.checkInput(rt.pooled, judged, ctx)
+        : guard.checkInputAsync(judged, ctx),
     );
-    const where = (i?: number) => (i === undefined ? field : Array.isArray(raw) ? `${field}[${i}]` : field);
+    const where = (i?: number) =>
+      i !== undefined && i >= items.length
+        ? tools[i - items.length]!.param
+        : i === undefined
+          ? field
+          : Array.isArray(raw)
+            ? `${field}[${i}]`
+            : field;
     apply(st, rt, shared, d, 'input', where);
     if (d.blocked && !shadow) {
       const first = d.outcomes.find((o) => o.triggered && o.action === 'block');
@@ -373,6 +386,48 @@ function upstreamFailed(c: Call, e: unknown): never {
   c.shared.metrics.upstreamErrors.inc({ route: c.rt.name, kind });
   if (e instanceof UpstreamError) throw e;
   throw new UpstreamError('reset', `upstream failed: ${(e as Error).message}`);
+}
+
+/**
+ * The descriptions a request gives the model of its tools (`tools[].function`, the legacy `functions[]`):
+ * each function's description and its parameters' descriptions, with where they sit. Bounded: 128 tools,
+ * 64 descriptions per schema, 6 levels deep.
+ */
+function toolDescriptions(body: Record<string, unknown>): { text: string; param: string }[] {
+  const out: { text: string; param: string }[] = [];
+  const visit = (schema: unknown, param: string, depth: number, budget: { n: number }) => {
+    if (!schema || typeof schema !== 'object' || depth > 6 || budget.n <= 0) return;
+    const s = schema as Record<string, unknown>;
+    if (typeof s.description === 'string' && s.description) {
+      budget.n--;
+      out.push({ text: s.description, param: `${param}.description` });
+    }
+    for (const key of ['properties', '$defs', 'definitions'] as const)
+      if (s[key] && typeof s[key] === 'object')
+        for (const [name, sub] of Object.entries(s[key] as Record<string, unknown>))
+          visit(sub, `${param}.${key}.${name}`, depth + 1, budget);
+    for (const key of ['items', 'additionalProperties'] as const)
+      visit(s[key], `${param}.${key}`, depth + 1, budget);
+    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
+      const list = s[key];
+      if (Array.isArray(list))
+        for (let k = 0; k < list.length; k++) visit(list[k], `${param}.${key}[${k}]`, depth + 1, budget);
+    }
+  };
+  const fns: [unknown, string][] = [];
+  const tools = Array.isArray(body.tools) ? body.tools.slice(0, 128) : [];
+  for (let i = 0; i < tools.length; i++)
+    fns.push([(tools[i] as { function?: unknown } | null)?.function, `tools[${i}].function`]);
+  const legacy = Array.isArray(body.functions) ? body.functions.slice(0, 128) : [];
+  for (let i = 0; i < legacy.length; i++) fns.push([legacy[i], `functions[${i}]`]);
+  for (const [fn, param] of fns) {
+    if (!fn || typeof fn !== 'object') continue;
+    const f = fn as Record<string, unknown>;
+    if (typeof f.description === 'string' && f.description)
+      out.push({ text: f.description, param: `${param}.description` });
+    visit(f.parameters, `${param}.parameters`, 0, { n: 64 });
+  }
+  return out;
 }
 
 /** A choice's tool calls (and the legacy `function_call`) whose arguments are text to check. */
