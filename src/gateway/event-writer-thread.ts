@@ -1,6 +1,6 @@
 // The event writer's thread: one SQLite connection, one transaction per batch (see event-writer.ts).
 import { parentPort, workerData } from 'node:worker_threads';
-import { createEventStore, type GatewayEvent } from '../store/events.ts';
+import { createEventStore } from '../store/events.ts';
 import { openSqlite } from '../store/sqlite.ts';
 
 const db = openSqlite((workerData as { file: string }).file);
@@ -13,8 +13,8 @@ const port = parentPort!;
 // A batch arrives in chunks (see event-writer.ts) and is committed whole when its last chunk is in.
 // Messages are handled one at a time, in order: a batch is committed before the next one starts.
 let chain: Promise<void> = Promise.resolve();
-const parts = new Map<number, GatewayEvent[][]>();
-port.on('message', (m: { id: number; events: GatewayEvent[]; last: boolean } | { close: true }) => {
+const parts = new Map<number, string[][]>();
+port.on('message', (m: { id: number; events: string[]; last: boolean } | { close: true }) => {
   if (!('close' in m)) {
     const got = parts.get(m.id);
     if (got) got.push(m.events);
@@ -30,7 +30,7 @@ port.on('message', (m: { id: number; events: GatewayEvent[]; last: boolean } | {
     const batch = parts.get(m.id)!.flat();
     parts.delete(m.id);
     try {
-      await events.insertMany(batch);
+      await events.insertEncoded(batch);
       port.postMessage({ id: m.id });
     } catch (e) {
       port.postMessage({ id: m.id, error: (e as Error).message });

@@ -3,12 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createEventStore, type GatewayEvent } from '../store/events.ts';
+import { createEventStore, encodeEvent, type GatewayEvent } from '../store/events.ts';
 import { openStore, type Store } from '../store/index.ts';
 import { sampleEvent } from '../store/testing.ts';
 import { createEventWriterThread } from './event-writer.ts';
 
-const event = (i: number): GatewayEvent => sampleEvent(i, 'k_thread');
+const sample = (i: number): GatewayEvent => sampleEvent(i, 'k_thread');
+// The writer takes events as the gateway queues them: encoded.
+const event = (i: number): string => encodeEvent(sample(i));
 
 describe('event writer thread (SQLite)', () => {
   let dir: string;
@@ -31,7 +33,7 @@ describe('event writer thread (SQLite)', () => {
     const got = await createEventStore(store.db).list({ keyId: 'k_thread', limit: 1000 });
     assert.equal(got.length, 450);
     const blocked = got.filter((e) => e.decision === 'block');
-    assert.equal(blocked.length, all.filter((e) => e.decision === 'block').length);
+    assert.equal(blocked.length, all.filter((e) => JSON.parse(e).decision === 'block').length);
     assert.deepEqual(blocked[0]!.spans[0], {
       where: 'messages[1]',
       start: 0,

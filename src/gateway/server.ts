@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import { BulwarkError, makeFinding, ulid, ValidationError } from '../core/index.ts';
 import { createGuard, DEFAULT_POLICY, type Guard } from '../guard/index.ts';
 import { GuardPolicy } from '../guard/policy-schema.ts';
-import { createEventStore, type GatewayEvent } from '../store/events.ts';
+import { createEventStore, encodeEvent, type GatewayEvent } from '../store/events.ts';
 import { createEventWriterThread } from './event-writer.ts';
 import type { Store } from '../store/index.ts';
 import { authorise, createAuthenticator, type Principal } from './auth.ts';
@@ -214,11 +214,11 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
   const thread =
     !opts.sink && store?.db.file && config.events.thread ? createEventWriterThread(store.db.file) : undefined;
   const eventStore = store && !thread ? createEventStore(store.db) : undefined;
-  const writeEvents = thread ? thread.write : eventStore?.insertMany;
+  const writeEvents = thread ? thread.write : eventStore?.insertEncoded;
   const write =
     opts.sink ??
     (async (batch: Recorded[]) => {
-      const ev = batch.flatMap((b) => (b.type === 'event' ? [b.event] : []));
+      const ev = batch.flatMap((b) => (b.type === 'event' ? [b.row] : []));
       const fs = batch.flatMap((b) => (b.type === 'finding' ? [b.finding] : []));
       if (writeEvents && ev.length) await writeEvents(ev);
       if (store && fs.length) await store.findings.insertMany(fs);
@@ -338,7 +338,7 @@ export async function buildGateway(opts: GatewayOptions): Promise<Gateway> {
       responseHash: st.responseHash,
       ...(st.body !== undefined ? { body: st.body } : {}),
     };
-    queue.push({ type: 'event', event });
+    queue.push({ type: 'event', row: encodeEvent(event) });
   }
 
   async function limiterRelease(st: RequestState, rt: RouteRuntime) {

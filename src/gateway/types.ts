@@ -11,7 +11,8 @@ import type { Profile } from './profile.ts';
 import type { Upstream } from './upstream.ts';
 
 /** What the background writer receives: events and findings, one queue for both. */
-export type Recorded = { type: 'event'; event: GatewayEvent } | { type: 'finding'; finding: Finding };
+/** What the gateway queues: an event as `encodeEvent` writes it (one string, see store/events.ts), or a finding. */
+export type Recorded = { type: 'event'; row: string } | { type: 'finding'; finding: Finding };
 
 /** One request in flight: what the event records once it ends. */
 export interface RequestState {

@@ -170,31 +170,49 @@ function fromRow(r: Row): GatewayEvent {
   };
 }
 
+/**
+ * An event as one JSON string (an object keyed by column): the gateway queues events in this form. An
+ * event object is a dozen heap objects (strings, numbers, scores) that live until their batch is
+ * written; every young-generation GC in between traced and copied them (1–2 ms pauses at 2,700 req/s,
+ * docs/gateway.md). One string is copied flat. PostgreSQL takes the strings as they are.
+ */
+export function encodeEvent(e: GatewayEvent): string {
+  return JSON.stringify(toRecord(e));
+}
+
 /** The gateway's table: batched inserts (one transaction per batch) and the console's read queries. */
 export function createEventStore(db: Db) {
-  return {
+  const store = {
     async insertMany(events: GatewayEvent[]): Promise<void> {
-      if (events.length === 0) return;
+      await store.insertEncoded(events.map(encodeEvent));
+    },
+
+    /** Inserts events encoded by `encodeEvent`, in one transaction. */
+    async insertEncoded(rows: string[]): Promise<void> {
+      if (rows.length === 0) return;
       if (db.dialect === 'postgres') {
         // One JSON parameter per statement, unpacked by the server, instead of 23 bound parameters per row
         // (the driver converts and frames each one): 13 → 10 µs of client CPU per event. The gateway runs
         // this on its request thread, so statements of 100 rows keep each synchronous step short: the
         // longest pause per 500-event batch 3.1 → 1.4 ms (median of 25).
         await db.transaction(async (tx) => {
-          for (let i = 0; i < events.length; i += PG_ROWS_PER_STATEMENT) {
-            const rows = JSON.stringify(events.slice(i, i + PG_ROWS_PER_STATEMENT).map(toRecord));
-            await tx.run(PG_INSERT, [rows]);
-          }
+          for (let i = 0; i < rows.length; i += PG_ROWS_PER_STATEMENT)
+            await tx.run(PG_INSERT, [`[${rows.slice(i, i + PG_ROWS_PER_STATEMENT).join(',')}]`]);
         });
         return;
       }
       await db.transaction(async (tx) => {
-        for (let i = 0; i < events.length; i += ROWS_PER_STATEMENT) {
-          const chunk = events.slice(i, i + ROWS_PER_STATEMENT);
+        for (let i = 0; i < rows.length; i += ROWS_PER_STATEMENT) {
+          const chunk = rows.slice(i, i + ROWS_PER_STATEMENT);
           const row = `(${COLUMNS.map(() => '?').join(', ')})`;
+          const params: Param[] = [];
+          for (const r of chunk) {
+            const rec = JSON.parse(r) as Record<string, Param>;
+            for (const c of COLUMNS) params.push(rec[c] ?? null);
+          }
           await tx.run(
             `INSERT INTO gateway_events (${COLUMNS.join(', ')}) VALUES ${chunk.map(() => row).join(', ')}`,
-            chunk.flatMap(toParams),
+            params,
           );
         }
       });
@@ -250,6 +268,7 @@ export function createEventStore(db: Db) {
       }));
     },
   };
+  return store;
 }
 
 export type EventStore = ReturnType<typeof createEventStore>;
