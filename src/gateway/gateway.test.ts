@@ -75,6 +75,15 @@ async function chat(
   return { status: res.status, text, json, headers: res.headers };
 }
 
+/** POSTs a JSON body to `/v1{path}` with the service key. */
+function postJson(h: Harness, path: string, body: unknown) {
+  return fetch(`${h.url}/v1${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceKey}` },
+    body: JSON.stringify(body),
+  });
+}
+
 /** The text a client assembles from a stream's chunks. */
 function deltas(sse: string): string {
   return sse
@@ -383,12 +392,7 @@ describe('completions and embeddings', () => {
   test('the input policy covers /v1/completions prompts and /v1/embeddings inputs', async () => {
     const h = await harness({ policy: 'default' });
     try {
-      const post = (path: string, body: unknown) =>
-        fetch(`${h.url}/v1${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceKey}` },
-          body: JSON.stringify(body),
-        });
+      const post = (path: string, body: unknown) => postJson(h, path, body);
       const ok = await post('/completions', { model: 'm', prompt: 'Once upon a time' });
       assert.equal(ok.status, 200);
       assert.match(await ok.text(), /Paris/);
@@ -418,12 +422,7 @@ describe('completions and embeddings', () => {
   test('input the policy cannot read (token ids, content that is not text) is refused, not passed unchecked', async () => {
     const h = await harness({ policy: 'default' });
     try {
-      const post = (path: string, body: unknown) =>
-        fetch(`${h.url}/v1${path}`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${serviceKey}` },
-          body: JSON.stringify(body),
-        });
+      const post = (path: string, body: unknown) => postJson(h, path, body);
       const seen = h.up.seen.length;
       for (const [path, body, param] of [
         ['/completions', { model: 'm', prompt: [40, 1990, 477, 2180] }, 'prompt[0]'],
