@@ -30,10 +30,13 @@ const READ_BACK = new Set([
 
 /** The normalised text with its encoded segments replaced by what they say. */
 function readBack(input: GuardInput): string {
+  if (input.decoded.length === 0) return input.normalized;
   let out = '';
   let at = 0;
-  for (const v of input.decoded) {
-    if (!READ_BACK.has(v.encoding) || v.start < at) continue;
+  // In text order (views come in the order of their decoders); an overlapping one keeps the first.
+  const views = input.decoded.filter((v) => READ_BACK.has(v.encoding)).sort((a, b) => a.start - b.start);
+  for (const v of views) {
+    if (v.start < at) continue;
     out += `${input.normalized.slice(at, v.start)} ${v.text} `;
     at = v.end;
   }
