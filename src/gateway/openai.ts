@@ -5,6 +5,7 @@ import { type ChatMessage, type Decision, type Guard, redact } from '../guard/in
 import { GatewayRefusal, openAiError } from './errors.ts';
 import { contentText } from './text.ts';
 import { chunkText, chunkToolArguments, createSseParser, withChunkText } from './sse.ts';
+import { toolCalls, toolDescriptions } from './tools.ts';
 import { countTokens } from './tokens.ts';
 import type { OpenAiRuntime, RequestState, Shared } from './types.ts';
 import { UpstreamError } from './upstream.ts';
@@ -386,64 +387,6 @@ function upstreamFailed(c: Call, e: unknown): never {
   c.shared.metrics.upstreamErrors.inc({ route: c.rt.name, kind });
   if (e instanceof UpstreamError) throw e;
   throw new UpstreamError('reset', `upstream failed: ${(e as Error).message}`);
-}
-
-/**
- * The descriptions a request gives the model of its tools (`tools[].function`, the legacy `functions[]`):
- * each function's description and its parameters' descriptions, with where they sit. Bounded: 128 tools,
- * 64 descriptions per schema, 6 levels deep.
- */
-function toolDescriptions(body: Record<string, unknown>): { text: string; param: string }[] {
-  const out: { text: string; param: string }[] = [];
-  const visit = (schema: unknown, param: string, depth: number, budget: { n: number }) => {
-    if (!schema || typeof schema !== 'object' || depth > 6 || budget.n <= 0) return;
-    const s = schema as Record<string, unknown>;
-    if (typeof s.description === 'string' && s.description) {
-      budget.n--;
-      out.push({ text: s.description, param: `${param}.description` });
-    }
-    for (const key of ['properties', '$defs', 'definitions'] as const)
-      if (s[key] && typeof s[key] === 'object')
-        for (const [name, sub] of Object.entries(s[key] as Record<string, unknown>))
-          visit(sub, `${param}.${key}.${name}`, depth + 1, budget);
-    for (const key of ['items', 'additionalProperties'] as const)
-      visit(s[key], `${param}.${key}`, depth + 1, budget);
-    for (const key of ['anyOf', 'oneOf', 'allOf'] as const) {
-      const list = s[key];
-      if (Array.isArray(list))
-        for (let k = 0; k < list.length; k++) visit(list[k], `${param}.${key}[${k}]`, depth + 1, budget);
-    }
-  };
-  const fns: [unknown, string][] = [];
-  const tools = Array.isArray(body.tools) ? body.tools.slice(0, 128) : [];
-  for (let i = 0; i < tools.length; i++)
-    fns.push([(tools[i] as { function?: unknown } | null)?.function, `tools[${i}].function`]);
-  const legacy = Array.isArray(body.functions) ? body.functions.slice(0, 128) : [];
-  for (let i = 0; i < legacy.length; i++) fns.push([legacy[i], `functions[${i}]`]);
-  for (const [fn, param] of fns) {
-    if (!fn || typeof fn !== 'object') continue;
-    const f = fn as Record<string, unknown>;
-    if (typeof f.description === 'string' && f.description)
-      out.push({ text: f.description, param: `${param}.description` });
-    visit(f.parameters, `${param}.parameters`, 0, { n: 64 });
-  }
-  return out;
-}
-
-/** A choice's tool calls (and the legacy `function_call`) whose arguments are text to check. */
-function toolCalls(choice: Record<string, unknown>): { fn: Record<string, unknown>; path: string }[] {
-  const m = choice.message as { tool_calls?: unknown; function_call?: unknown } | undefined;
-  const out: { fn: Record<string, unknown>; path: string }[] = [];
-  if (Array.isArray(m?.tool_calls))
-    m.tool_calls.forEach((t, j) => {
-      const fn = (t as { function?: Record<string, unknown> } | null)?.function;
-      if (fn && typeof fn.arguments === 'string' && fn.arguments)
-        out.push({ fn, path: `message.tool_calls[${j}].function.arguments` });
-    });
-  const legacy = m?.function_call as Record<string, unknown> | undefined;
-  if (legacy && typeof legacy.arguments === 'string' && legacy.arguments)
-    out.push({ fn: legacy, path: 'message.function_call.arguments' });
-  return out;
 }
 
 interface Held {
