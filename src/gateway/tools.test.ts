@@ -45,11 +45,11 @@ describe('gateway tools', () => {
         Array.from({ length: 500 }, (_, i) => [`p${i}`, { description: `d${i}` }]),
       ),
     };
-    const out = toolDescriptions({
-      tools: Array.from({ length: 300 }, () => ({ function: { description: 'f', parameters: wide } })).concat(
-        [{ function: { description: 'g', parameters: deep } }],
-      ),
-    });
+    const tools: unknown[] = Array.from({ length: 300 }, () => ({
+      function: { description: 'f', parameters: wide },
+    }));
+    tools.push({ function: { description: 'g', parameters: deep } });
+    const out = toolDescriptions({ tools });
     assert.ok(out.length <= 128 * 65, String(out.length));
     const one = toolDescriptions({ tools: [{ function: { parameters: deep } }] });
     assert.ok(one.length <= 8, String(one.length));
