@@ -51,8 +51,8 @@ const INVISIBLE = new RegExp(
 );
 const TAG_CHARS = /[\u{e0000}-\u{e007f}]/gu;
 
-// Cyrillic and Greek letters that render like Latin ones; mapped only inside words that mix scripts,
-// so genuine Russian or Greek text is left alone.
+// Cyrillic, Greek, Armenian and Cherokee letters that render like Latin ones; mapped only inside words
+// that mix scripts, so genuine Russian, Greek or Armenian text is left alone.
 const HOMOGLYPHS: Record<string, string> = {
   а: 'a',
   в: 'b',
@@ -111,10 +111,42 @@ const HOMOGLYPHS: Record<string, string> = {
   Τ: 'T',
   Υ: 'Y',
   Χ: 'X',
+  // Armenian
+  օ: 'o',
+  ս: 'u',
+  ո: 'n',
+  հ: 'h',
+  ց: 'g',
+  ք: 'p',
+  զ: 'q',
+  ա: 'w',
+  Օ: 'O',
+  Ս: 'U',
+  Տ: 'S',
+  Լ: 'L',
+  // Cherokee
+  Ꭺ: 'A',
+  Ᏼ: 'B',
+  Ꮯ: 'C',
+  Ꭰ: 'D',
+  Ꭼ: 'E',
+  Ꮐ: 'G',
+  Ꮋ: 'H',
+  Ꭵ: 'i',
+  Ꭻ: 'J',
+  Ꮶ: 'K',
+  Ꮮ: 'L',
+  Ꮇ: 'M',
+  Ꮲ: 'P',
+  Ꮪ: 'S',
+  Ꭲ: 'T',
+  Ꮩ: 'V',
+  Ꮃ: 'W',
+  Ꮓ: 'Z',
 };
 const MIXED_WORD =
-  /[\p{L}]*(?:[a-zA-Z][\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261]|[\u0370-\u03ff\u0400-\u04ff\u0500-\u052f\u0261][a-zA-Z])[\p{L}]*/gu;
-const CONFUSABLE_SCRIPT = /[\u0370-\u052f\u0261]/;
+  /[\p{L}]*(?:[a-zA-Z][\u0370-\u052f\u0531-\u058f\u13a0-\u13ff\u0261]|[\u0370-\u052f\u0531-\u058f\u13a0-\u13ff\u0261][a-zA-Z])[\p{L}]*/gu;
+const CONFUSABLE_SCRIPT = /[\u0370-\u052f\u0531-\u058f\u13a0-\u13ff\u0261]/;
 const HOMOGLYPH_CHARS = new RegExp(`[${Object.keys(HOMOGLYPHS).join('')}]`, 'g');
 
 const BASE64 = /(?<![A-Za-z0-9+/=_-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/=_-])/g;
