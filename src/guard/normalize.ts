@@ -24,7 +24,8 @@ export { caesar, rot13 };
 // Normalisation runs once per check and is shared by every detector, so attackers cannot hide an
 // instruction from one detector with a trick that only another one undoes.
 
-const MAX_VIEWS = 8;
+/** Decoded views per text; a text that fills them may hold more than were read (see the injection detector). */
+export const MAX_VIEWS = 8;
 const MAX_DECODED = 8192;
 
 // Zero-width, soft hyphen, word joiners, BOM and bidi controls: invisible, used to split trigger words.
@@ -519,5 +520,6 @@ export function prepareInput(text: string, ctx: GuardContext): GuardInput {
   const { views: decoded, shape } = decode(normalized);
   if (tags) decoded.unshift({ encoding: 'unicode-tags', text: tags, start: 0, end: text.length });
   for (const v of decoded) if (!signals.includes(v.encoding)) signals.push(v.encoding);
+  if (decoded.length >= MAX_VIEWS) signals.push('decoded-views-full');
   return { text, normalized, decoded, signals, ctx, memo: new Map(), shape };
 }

@@ -1,5 +1,6 @@
 import { scoreText as scoreTextCached } from '../linear.ts';
 import { model } from '../models.ts';
+import { MAX_VIEWS } from '../normalize.ts';
 import type { Detector, DetectorResult, GuardInput, Span, StreamingDetector } from '../types.ts';
 import { calibrate, documentSegments, explainModel, layerText, modelScore, streamModel } from './classify.ts';
 import {
@@ -79,6 +80,14 @@ function scanRules(input: GuardInput, rules: PhraseRule[], detector: string): Ru
 
 /** Instructions inside comments of pasted code or HTML, or hidden in an encoding. */
 function scanComments(input: GuardInput, rules: RuleScan, detector: string) {
+  // Decoding stops at MAX_VIEWS segments (bounded work): a text that fills them may hide an instruction in
+  // the next one (nine harmless base64 notes, then the attack in hex, passed). Ordinary text has no more
+  // than a few encoded segments that read as text, so a full set fails closed.
+  if (input.decoded.length >= MAX_VIEWS) {
+    rules.score = Math.max(rules.score, 0.7);
+    rules.labels.push('too-many-encoded-segments');
+    rules.spans.push({ start: 0, end: input.text.length, label: 'too-many-encoded-segments', detector });
+  }
   for (const v of input.decoded) {
     if (v.encoding === 'leet' || v.encoding === 'url') continue;
     if (ENCODED_DIRECTIVE.test(v.text.slice(0, 2000))) {
