@@ -382,6 +382,60 @@ const latency = [
   ),
 ];
 
+// Pathological inputs: one short pattern repeated to 16 and 64 KB, for each pattern that a rule, decoder
+// or gate reads in runs (name characters, dots and dashes, digits, entities, letterforms …). A linear
+// scan takes ~4x as long on 4x the text; a regular expression that backtracks quadratically, ~16x.
+const PATTERNS = [
+  '1-',
+  'a.',
+  'a ',
+  'a_',
+  'A1',
+  'x@',
+  'a=',
+  ':',
+  '\\u',
+  '&#',
+  '. ',
+  '- ',
+  'ay ',
+  'echo ',
+  'ɐ',
+  '🔥a',
+  'a/',
+  '%2',
+  '12 ',
+  '0',
+  '01 ',
+  'a, ',
+  'Ab9',
+  '=4',
+  '[at] ',
+  'a dot ',
+  'ᴀ',
+  'a\n',
+  '<b>a</b> ',
+  "'",
+  '+1 ',
+  '1.',
+  'a-b ',
+  'http://a',
+  'ö ',
+];
+const pathological = PATTERNS.map((p) => {
+  const run = (bytes: number, role: 'user' | 'document') => {
+    const t = p.repeat(Math.ceil(bytes / p.length));
+    const t0 = performance.now();
+    guard.checkInput(t, { role });
+    guard.checkOutput(t);
+    return performance.now() - t0;
+  };
+  run(16_000, 'user');
+  const small = run(16_000, 'user') + run(16_000, 'document');
+  const big = run(64_000, 'user') + run(64_000, 'document');
+  return { pattern: p, ms16k: small, ms64k: big, ratio: big / Math.max(small, 0.5) };
+}).sort((a, b) => b.ms64k - a.ms64k);
+
 // Measured after the latency runs so that this 130k-prompt loop does not disturb their timings.
 // secret-probe is rules, not a model: the benign training prompts (130k, many domains) are a fair,
 // larger sample of its false alarms, each paired with one of the CyberSecEval system prompts in turn.
@@ -431,6 +485,11 @@ for (const l of latency)
   console.log(
     `${l.label} | ${f(l.p50, 4)} | ${f(l.p99, 4)} | ${l.perSecond.toFixed(0)} | ${f(l.mbPerSecond, 1)} | ${(l.p50 / latency[0]!.p50).toFixed(0)}x`,
   );
+const worst = pathological[0]!;
+const steepest = [...pathological].sort((a, b) => b.ratio - a.ratio)[0]!;
+console.log(
+  `\nPathological inputs (${PATTERNS.length} patterns repeated to 16 and 64 KB; input, document and output checks): slowest at 64 KB ${JSON.stringify(worst.pattern)} ${f(worst.ms64k, 1)} ms (16 KB ${f(worst.ms16k, 1)} ms); steepest growth ${JSON.stringify(steepest.pattern)} ${f(steepest.ratio, 1)}x for 4x the text (linear 4x, quadratic 16x)`,
+);
 console.log(
   `\nTrain/eval overlap: ${rawOverlap.length} evaluation texts also in the raw training sources, dropped before training (models report ${card.join('/')} dropped); ${nearPositive} evaluation texts share an 80-character prefix with a training positive.`,
 );
@@ -457,6 +516,7 @@ writeFileSync(
       commit,
       accuracy: rows,
       encodedAttacks: encodedRows,
+      pathological,
       multilingualByLanguage: perLanguage,
       pii: piiRows,
       latency,
