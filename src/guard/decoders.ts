@@ -34,18 +34,24 @@ function hasWords(s: string): boolean {
   return /[\p{L}]{2,40}[\s,.:;!?]{1,3}[\p{L}]/u.test(s);
 }
 
+/** The share of a text's characters that are printable (U+FFFD, the mark of bytes that were not UTF-8, is not). */
+export function printableRatio(s: string): number {
+  if (s.length === 0) return 0;
+  let ok = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9 || (c > 159 && c !== 0xfffd)) ok++;
+  }
+  return ok / s.length;
+}
+
 /**
  * For byte encodings (binary, base32), which decode exactly or not at all: valid UTF-8, printable, with
  * letters. Scripts written without spaces (Chinese, Japanese, Thai) have no "words" to demand.
  */
 function readable(s: string): boolean {
   if (s.length < 4 || s.includes('\ufffd')) return false;
-  let ok = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9 || c > 159) ok++;
-  }
-  return ok >= 0.95 * s.length && /\p{L}.*\p{L}/su.test(s);
+  return printableRatio(s) >= 0.95 && /\p{L}.*\p{L}/su.test(s);
 }
 
 // ---------- Morse

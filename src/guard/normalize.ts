@@ -13,6 +13,7 @@ import {
   mayBeMorse,
   mayBeNato,
   mayBePigLatin,
+  printableRatio,
   rot13,
   stopwordShare,
 } from './decoders.ts';
@@ -185,16 +186,6 @@ const LEET: Record<string, string> = {
   '@': 'a',
   $: 's',
 };
-function printableRatio(s: string): number {
-  if (s.length === 0) return 0;
-  let ok = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if ((c >= 32 && c < 127) || c === 10 || c === 13 || c === 9 || (c > 159 && c !== 0xfffd)) ok++;
-  }
-  return ok / s.length;
-}
-
 function looksLikeText(s: string): boolean {
   // Decoded binary (a hash, a key, an image) is not a hidden instruction: demand readable words.
   const head = s.slice(0, MAX_DECODED);
